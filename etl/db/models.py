@@ -57,7 +57,14 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 def _ck(column: str, values: tuple[str, ...], name: str | None = None) -> CheckConstraint:
-    return CheckConstraint(_in(column, values), name=name or f"{column}_known")
+    # `info` lets etl/validate.py derive the same rule for pandera.
+    return CheckConstraint(_in(column, values), name=name or f"{column}_known",
+                           info={"column": column, "isin": values})
+
+
+def _slug(column: str, pattern: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} ~ '{pattern}'", name=f"{column}_slug",
+                           info={"column": column, "regex": pattern})
 
 
 QUANTITY = Numeric(28, 6)
@@ -70,7 +77,7 @@ MONEY_USD = Numeric(24, 2)
 class Article(Base):
     __tablename__ = "article"
     __table_args__ = (
-        CheckConstraint(f"article_id ~ '{domain.SLUG_PATTERN}'", name="article_id_slug"),
+        _slug("article_id", domain.SLUG_PATTERN),
         _ck("language", domain.LANGUAGES),
         _ck("published_precision", domain.DATE_PRECISIONS),
         CheckConstraint(
@@ -96,7 +103,7 @@ class Article(Base):
 class Mineral(Base):
     __tablename__ = "mineral"
     __table_args__ = (
-        CheckConstraint(f"mineral_id ~ '{domain.MINERAL_SLUG_PATTERN}'", name="mineral_id_slug"),
+        _slug("mineral_id", domain.MINERAL_SLUG_PATTERN),
         _ck("mineral_group", domain.MINERAL_GROUPS),
         {"schema": "core", "comment": "A mineral or mineral group (e.g. rare_earths)."},
     )
@@ -119,10 +126,10 @@ class MineralAlias(Base):
 class Party(Base):
     __tablename__ = "party"
     __table_args__ = (
-        CheckConstraint(f"party_id ~ '{domain.SLUG_PATTERN}'", name="party_id_slug"),
+        _slug("party_id", domain.SLUG_PATTERN),
         _ck("party_type", domain.PARTY_TYPES),
-        CheckConstraint("country_code ~ '^[A-Z]{2}$'", name="country_code_iso"),
-        CheckConstraint("wikidata_id ~ '^Q[0-9]+$'", name="wikidata_id_format"),
+        CheckConstraint("country_code ~ '^[A-Z]{2}$'", name="country_code_iso", info={"column": "country_code", "regex": "^[A-Z]{2}$"}),
+        CheckConstraint("wikidata_id ~ '^Q[0-9]+$'", name="wikidata_id_format", info={"column": "wikidata_id", "regex": "^Q[0-9]+$"}),
         CheckConstraint("parent_party_id <> party_id", name="not_own_parent"),
         {"schema": "core", "comment": "A company, government, international organisation, initiative or research body."},
     )
@@ -177,7 +184,7 @@ class PartyMention(Base):
 class Agreement(Base):
     __tablename__ = "agreement"
     __table_args__ = (
-        CheckConstraint(f"agreement_id ~ '{domain.SLUG_PATTERN}'", name="agreement_id_slug"),
+        _slug("agreement_id", domain.SLUG_PATTERN),
         _ck("kind", domain.AGREEMENT_KINDS),
         {"schema": "core", "comment": "A deal, commitment, initiative or measure between parties; one row however many articles report it."},
     )

@@ -1,0 +1,264 @@
+"""critmin command line: `critmin --help` lists the commands."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from etl.db.config import (
+    check_reachable,
+    database_url,
+    external_url,
+    mask_url,
+    reader_url,
+)
+from etl.db.server import EmbeddedServer
+from etl.errors import ConfigError, CritminError, UsageError
+from etl.paths import default_seeds_dir
+
+app = typer.Typer(
+    help="critmin: an evidence-backed PostgreSQL database of critical-minerals supply-chain agreements.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Manage the embedded PostgreSQL server (or show the DATABASE_URL in use).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+SeedsOption = typer.Option(None, "--seeds", help="Seed folder (default: ./seeds if present, else the bundled seeds).", show_default=False)
+
+
+def _seeds(seeds: Path | None) -> Path:
+    path = seeds or default_seeds_dir()
+    if not path.is_dir():
+        raise UsageError(f"seed folder {path} does not exist")
+    return path.resolve()
+
+
+def _owner_url() -> str:
+    url = database_url()
+    check_reachable(url)
+    return url
+
+
+# ------------------------------------------------------------------------------------ db
+
+
+@db_app.command("start")
+def db_start(port: int = typer.Option(None, help="Port on 127.0.0.1 (default: the remembered one, else a free one).")) -> None:
+    """Start the embedded server (idempotent)."""
+    if external_url():
+        out.print(f"DATABASE_URL is set; critmin uses {mask_url(external_url())} and starts no server.")
+        return
+    t0 = time.monotonic()
+    info = EmbeddedServer().start(port=port)
+    out.print(f"embedded PostgreSQL running on 127.0.0.1:{info.port} (data in {EmbeddedServer().home}) [{time.monotonic() - t0:.1f}s]")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded server."""
+    if external_url():
+        raise UsageError("DATABASE_URL is set: critmin does not manage that server")
+    stopped = EmbeddedServer().stop()
+    out.print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Say whether the server is running and where."""
+    if external_url():
+        url = external_url()
+        check_reachable(url)
+        out.print(f"using DATABASE_URL {mask_url(url)}: reachable")
+        return
+    server = EmbeddedServer()
+    pid = server.running_pid()
+    if pid:
+        out.print(f"running: pid {pid}, 127.0.0.1:{server.port()}, data in {server.pgdata}")
+    else:
+        out.print(f"not running (data in {server.pgdata}); start it with `critmin db start`")
+        raise typer.Exit(3)
+
+
+@db_app.command("url")
+def db_url(
+    reader: bool = typer.Option(False, "--reader", help="The read-only login for BI tools."),
+    show_password: bool = typer.Option(False, "--show-password", help="Print the password instead of ***."),
+) -> None:
+    """Print the connection URL (password masked unless --show-password)."""
+    url = reader_url() if reader else database_url()
+    out.print(url if show_password else mask_url(url), soft_wrap=True)
+
+
+# ---------------------------------------------------------------------------- migrations
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database schema to the latest revision (alembic upgrade head)."""
+    from etl.db.migrate import upgrade_head
+
+    url = _owner_url()
+    upgrade_head(url)
+    out.print(f"database at the latest revision: {mask_url(url)}")
+
+
+# ------------------------------------------------------------------------------------ ETL
+
+
+def _print_problems(problems) -> None:
+    for p in problems:
+        err.print(f"[red]rejected[/red] {p.line()}", soft_wrap=True)
+
+
+def _check_with_progress(seeds: Path):
+    from rich.progress import Progress
+
+    from etl.pipeline import check
+
+    stages = ["extract", "transform", "validate"]
+    with Progress(transient=True, console=err, disable=not err.is_terminal) as progress:
+        task = progress.add_task("checking seeds", total=len(stages))
+        checked = check(seeds, progress=lambda stage: progress.advance(task))
+    return checked
+
+
+def _load(seeds: Path, command: str) -> int:
+    from rich.progress import Progress
+
+    from etl.pipeline import load_checked
+
+    url = _owner_url()
+    checked = _check_with_progress(seeds)
+    with Progress(transient=True, console=err, disable=not err.is_terminal) as progress:
+        task = progress.add_task("loading articles", total=max(len(checked.accepted), 1))
+        run_id, counts = load_checked(
+            url, checked, command,
+            on_wait=lambda: err.print("another critmin load is running; waiting for it to finish…"),
+            on_article=lambda _id: progress.advance(task),
+        )
+    _print_problems(checked.problems)
+    table = Table(title=f"run {run_id}: {seeds}", show_header=True)
+    for col in ("articles read", "inserted", "updated", "unchanged", "rejected", "fact rows written"):
+        table.add_column(col, justify="right")
+    rejected = len({p.file for p in checked.problems if p.file.startswith(("articles/", "entities/"))})
+    table.add_row(str(checked.articles_read), str(counts.articles_inserted), str(counts.articles_updated),
+                  str(counts.articles_unchanged), str(len(checked.rejected) or rejected), str(counts.facts_inserted))
+    out.print(table)
+    if checked.fatal:
+        err.print("[red]nothing was loaded:[/red] the reference files under seeds/reference have errors (listed above)")
+    return 1 if checked.problems else 0
+
+
+@app.command()
+def validate(seeds: Path = SeedsOption) -> None:
+    """Check every seed file without writing anything; list each problem."""
+    checked = _check_with_progress(_seeds(seeds))
+    _print_problems(checked.problems)
+    out.print(f"{checked.articles_read} articles read: {len(checked.accepted)} valid, "
+              f"{len(checked.rejected)} rejected, {len(checked.problems)} problems")
+    raise typer.Exit(1 if checked.problems else 0)
+
+
+@app.command()
+def load(seeds: Path = SeedsOption) -> None:
+    """Load the seed folder into the database (unchanged articles are skipped)."""
+    raise typer.Exit(_load(_seeds(seeds), "load"))
+
+
+def _counts(url: str) -> dict[str, int]:
+    import psycopg
+
+    tables = ("article", "party", "agreement", "volume", "evidence", "market_claim")
+    with psycopg.connect(url) as conn:
+        return {t: conn.execute(f"select count(*) from core.{t}").fetchone()[0] for t in tables}  # noqa: S608 - fixed names
+
+
+@app.command()
+def run(seeds: Path = SeedsOption) -> None:
+    """Start the database if needed, migrate, load every seed, and print how to connect."""
+    from etl.db.migrate import upgrade_head
+
+    t0 = time.monotonic()
+    seeds_dir = _seeds(seeds)
+    url = _owner_url()
+    upgrade_head(url)
+    code = _load(seeds_dir, "run")
+    counts = _counts(url)
+    out.print(
+        f"critmin now holds {counts['article']} articles, {counts['agreement']} agreements, "
+        f"{counts['party']} parties, {counts['volume']} volumes and {counts['market_claim']} market claims, "
+        f"backed by {counts['evidence']} evidence quotes. [{time.monotonic() - t0:.1f}s]"
+    )
+    out.print(f"connect (owner):  psql \"{mask_url(url)}\"   (password: critmin db url --show-password)", soft_wrap=True)
+    if not external_url():
+        out.print("connect (BI, read-only): critmin db url --reader --show-password", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def status(limit: int = typer.Option(5, help="How many recent runs to show.")) -> None:
+    """Recent ETL runs and the records they rejected."""
+    import psycopg
+
+    url = _owner_url()
+    with psycopg.connect(url) as conn:
+        runs = conn.execute(
+            """select run_id, command, status, started_at, finished_at, articles_read, articles_inserted,
+                      articles_updated, articles_unchanged, articles_rejected
+               from etl.run order by run_id desc limit %s""", (limit,)).fetchall()
+        table = Table(title="recent runs")
+        for col in ("run", "command", "status", "started", "read", "ins", "upd", "same", "rej"):
+            table.add_column(col)
+        for r in runs:
+            st = r[2] if r[2] != "running" or r[4] else "running/interrupted"
+            table.add_row(str(r[0]), r[1], st, f"{r[3]:%Y-%m-%d %H:%M:%S}", *(str(x) for x in r[5:]))
+        out.print(table)
+        if runs:
+            rows = conn.execute(
+                "select file, record, field, reason from etl.rejected_row where run_id = %s order by rejected_row_id",
+                (runs[0][0],)).fetchall()
+            for file, record, field, reason in rows:
+                where = file + (f": {record}" if record else "") + (f" field {field}" if field else "")
+                out.print(f"rejected in run {runs[0][0]}: {where}: {reason}", soft_wrap=True)
+
+
+def main() -> None:
+    """Entry point: run the app, turning known errors into one line and an exit status."""
+    import psycopg
+
+    try:
+        code = app(standalone_mode=False)
+    except CritminError as exc:
+        err.print(f"[red]critmin:[/red] {mask_url(str(exc))}", soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except psycopg.OperationalError as exc:
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        err.print(f"[red]critmin:[/red] database error: {mask_url(msg)}", soft_wrap=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

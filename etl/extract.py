@@ -1,0 +1,265 @@
+"""Extract: read seed files into plain records (articles, curated facts, reference lexicons).
+
+Nothing here interprets the facts; it only reads files safely and reports what cannot be read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from etl.problems import Problem, shorten
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a seed article is a few KB; anything this big is a mistake
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?", re.S)
+
+
+@dataclass
+class ArticleFile:
+    path: Path
+    rel: str                  # path relative to the seed folder, for messages
+    meta: dict[str, Any]
+    body: str
+    raw_bytes: bytes
+
+
+@dataclass
+class EntityFile:
+    path: Path
+    rel: str
+    data: dict[str, Any]
+    raw_bytes: bytes
+
+
+@dataclass
+class Reference:
+    minerals: list[dict[str, Any]]
+    parties: list[dict[str, Any]]
+    fx: list[dict[str, Any]]
+
+
+@dataclass
+class SeedSet:
+    root: Path
+    articles: list[ArticleFile] = field(default_factory=list)
+    entities: dict[str, EntityFile] = field(default_factory=dict)   # by article id
+    reference: Reference | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def content_hash(self, article_id: str) -> str:
+        """SHA-256 of the article file and its curated file: unchanged hash → nothing to reload."""
+        digest = hashlib.sha256()
+        article = next(a for a in self.articles if a.meta.get("id") == article_id)
+        digest.update(article.raw_bytes)
+        digest.update(b"\0")
+        ent = self.entities.get(article_id)
+        if ent is not None:
+            digest.update(ent.raw_bytes)
+        return digest.hexdigest()
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (YAML silently keeps the last one otherwise)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay strings: the transform parses them and reports an impossible date (2025-02-30)
+# with its file and field, instead of YAML failing on the whole file.
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_bytes(path: Path, rel: str, problems: list[Problem]) -> bytes | None:
+    try:
+        if path.is_symlink() and not path.exists():
+            problems.append(Problem(rel, "broken or looping symbolic link"))
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(rel, f"file is {size // 1024 // 1024} MB, over the 5 MB limit for a seed file"))
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(rel, f"cannot read file: {exc.strerror or exc}"))
+        return None
+    if not data.strip():
+        problems.append(Problem(rel, "file is empty"))
+        return None
+    return data
+
+
+def _decode(data: bytes, rel: str, problems: list[Problem]) -> str | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel, f"not valid UTF-8 (byte {exc.start}): save the file as UTF-8"))
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def parse_yaml(text: str, rel: str, problems: list[Problem], record: str | None = None) -> Any:
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else record
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(Problem(rel, f"malformed YAML: {what}", record=where))
+        return None
+
+
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """(front matter YAML or None, body) of a Markdown file."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return None, text
+    return m.group(1), text[m.end():]
+
+
+def read_article(path: Path, root: Path, problems: list[Problem]) -> ArticleFile | None:
+    rel = _rel(path, root)
+    data = _read_bytes(path, rel, problems)
+    if data is None:
+        return None
+    text = _decode(data, rel, problems)
+    if text is None:
+        return None
+    front, body = split_front_matter(text)
+    meta: dict[str, Any] = {}
+    if front is None:
+        if text.startswith("---"):
+            problems.append(Problem(rel, "front matter is not closed by a '---' line", record="front matter"))
+            return None
+    else:
+        parsed = parse_yaml(front, rel, problems, record="front matter")
+        if parsed is None and front.strip():
+            return None
+        if parsed is not None and not isinstance(parsed, dict):
+            problems.append(Problem(rel, "front matter must be a mapping of fields", record="front matter", raw=shorten(parsed)))
+            return None
+        meta = parsed or {}
+    meta.setdefault("id", path.stem)
+    # Dates parsed by YAML arrive as date objects; keep strings as they are for the validator.
+    return ArticleFile(path, rel, meta, body.strip("\n"), data)
+
+
+def read_entity_file(path: Path, root: Path, problems: list[Problem]) -> EntityFile | None:
+    rel = _rel(path, root)
+    data = _read_bytes(path, rel, problems)
+    if data is None:
+        return None
+    text = _decode(data, rel, problems)
+    if text is None:
+        return None
+    parsed = parse_yaml(text, rel, problems)
+    if parsed is None:
+        return None
+    if not isinstance(parsed, dict):
+        problems.append(Problem(rel, "an entity file must be a mapping with 'article', 'parties', 'agreements'", raw=shorten(parsed)))
+        return None
+    return EntityFile(path, rel, parsed, data)
+
+
+def read_reference(root: Path, problems: list[Problem]) -> Reference | None:
+    lists: dict[str, list[dict[str, Any]]] = {}
+    for name in ("minerals", "parties", "fx"):
+        path = root / "reference" / f"{name}.yaml"
+        rel = _rel(path, root)
+        if not path.exists():
+            problems.append(Problem(rel, "reference file is missing"))
+            return None
+        data = _read_bytes(path, rel, problems)
+        text = _decode(data, rel, problems) if data is not None else None
+        parsed = parse_yaml(text, rel, problems) if text is not None else None
+        if not isinstance(parsed, list) or not all(isinstance(x, dict) for x in parsed):
+            if text is not None and parsed is not None:
+                problems.append(Problem(rel, "a reference file must be a list of mappings"))
+            return None
+        lists[name] = parsed
+    return Reference(lists["minerals"], lists["parties"], lists["fx"])
+
+
+def read_seeds(root: Path) -> SeedSet:
+    """Read every article, entity file and reference file under `root`."""
+    seeds = SeedSet(root=root)
+    problems = seeds.problems
+    seeds.reference = read_reference(root, problems)
+    article_dir = root / "articles"
+    if not article_dir.is_dir():
+        problems.append(Problem(_rel(article_dir, root), "no articles folder in the seed folder"))
+        return seeds
+    for path in _seed_files(article_dir, (".md", ".txt", ".markdown"), root, problems):
+        art = read_article(path, root, problems)
+        if art is not None:
+            seeds.articles.append(art)
+    entity_dir = root / "entities"
+    for path in _seed_files(entity_dir, (".yaml", ".yml"), root, problems):
+        ent = read_entity_file(path, root, problems)
+        if ent is None:
+            continue
+        article_id = ent.data.get("article") or path.stem
+        if not isinstance(article_id, str):
+            problems.append(Problem(ent.rel, "'article' must be an article id", field="article", raw=shorten(article_id)))
+            continue
+        if article_id in seeds.entities:
+            problems.append(Problem(ent.rel, f"a second entity file for article {article_id!r} (first: {seeds.entities[article_id].rel})", field="article"))
+            continue
+        seeds.entities[article_id] = ent
+    return seeds
+
+
+def _seed_files(folder: Path, suffixes: tuple[str, ...], root: Path, problems: list[Problem]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name.lower() == "readme.md":
+            continue
+        if path.suffix.lower() not in suffixes:
+            continue
+        if path.is_symlink():
+            try:
+                path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                problems.append(Problem(_rel(path, root), "broken or looping symbolic link"))
+                continue
+        if path.is_dir():
+            continue
+        out.append(path)
+    return out
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def as_date(value: Any) -> date | None:
+    """YAML gives dates as date objects when well-formed; strings are parsed strictly."""
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value.strip())
+    raise ValueError(f"not a date: {value!r}")

@@ -1,0 +1,263 @@
+"""Validate: pandera schemas derived from the SQLAlchemy models, plus the evidence checks.
+
+Column types, nullability, primary keys, closed vocabularies and slug patterns are read from
+etl/db/models.py, so the database and the data-frame checks cannot drift apart. Checks the
+database cannot express (the quote really is in the article, the number in the quote is the
+number loaded) are added here. Every failure becomes a Problem with its file, record and field.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Integer, Numeric, String, Table
+
+from etl import quantities
+from etl.db import domain
+from etl.db.models import metadata
+from etl.problems import Problem, shorten
+from etl.transform import REFERENCE_TABLES, TABLES, ArticleFacts, Lexicon
+
+_ROW_KEYS = ("_file", "_record")
+
+
+def _dtype(column) -> Any:
+    t = column.type
+    if isinstance(t, Boolean):
+        return bool
+    if isinstance(t, Integer):
+        return "int64"
+    if isinstance(t, Date):
+        return pa.Date
+    if isinstance(t, Numeric):
+        return None  # Decimal objects: checked by _is_decimal
+    if isinstance(t, String):
+        return str
+    return None
+
+
+def _is_decimal(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: isinstance(v, Decimal) and v.is_finite())
+
+
+# Checks beyond what one column's type says; named so messages can explain them.
+EXTRA_CHECKS: dict[str, list[pa.Check]] = {
+    "quantity": [pa.Check(lambda s: s.map(lambda v: v > 0), name="positive")],
+    "quantity_tonnes": [pa.Check(lambda s: s.map(lambda v: v <= domain.MAX_TONNES), name="plausible_tonnes")],
+    "amount_usd": [pa.Check(lambda s: s.map(lambda v: v <= domain.MAX_AMOUNT_USD), name="plausible_usd")],
+    "start_offset": [pa.Check.ge(0, name="non_negative")],
+}
+
+
+@cache
+def schema_for(table_name: str) -> pa.DataFrameSchema:
+    """A pandera schema for a core table, read off the SQLAlchemy model."""
+    table: Table = metadata.tables[f"core.{table_name}"]
+    rules: dict[str, list[pa.Check]] = defaultdict(list)
+    for constraint in table.constraints:
+        if isinstance(constraint, CheckConstraint) and constraint.info.get("column"):
+            col = constraint.info["column"]
+            if "isin" in constraint.info:
+                rules[col].append(pa.Check.isin(list(constraint.info["isin"]), name=f"{col}_known"))
+            if "regex" in constraint.info:
+                rules[col].append(pa.Check.str_matches(constraint.info["regex"], name=f"{col}_pattern"))
+    columns: dict[str, pa.Column] = {}
+    for column in table.columns:
+        if isinstance(column.type, DateTime) and column.server_default is not None:
+            continue  # set by the database (loaded_at)
+        checks = list(rules.get(column.name, []))
+        if isinstance(column.type, Numeric):
+            checks.insert(0, pa.Check(_is_decimal, name="is_number"))
+        if isinstance(column.type, String) and column.type.length:
+            checks.append(pa.Check.str_length(max_value=column.type.length, name="max_length"))
+        checks += EXTRA_CHECKS.get(column.name, [])
+        columns[column.name] = pa.Column(
+            _dtype(column),
+            nullable=column.nullable,
+            checks=checks,
+            required=column.server_default is None,
+            coerce=False,
+        )
+    pk = [c.name for c in table.primary_key.columns]
+    return pa.DataFrameSchema(columns, unique=pk, strict=False, name=table_name)
+
+
+def frame(rows: list[dict[str, Any]], table_name: str) -> pd.DataFrame:
+    """A data frame of a table's rows with the model's columns in order (plus bookkeeping)."""
+    cols = [c.name for c in metadata.tables[f"core.{table_name}"].columns]
+    df = pd.DataFrame(rows)
+    if df.empty:
+        df = pd.DataFrame(columns=[*cols, *_ROW_KEYS])
+    for c in cols:
+        if c not in df.columns:
+            df[c] = None
+    return df
+
+
+_REASONS = {
+    "positive": "must be greater than zero",
+    "plausible_tonnes": f"is implausibly large (over {domain.MAX_TONNES:,} t): check the unit and number words",
+    "plausible_usd": f"is implausibly large (over {domain.MAX_AMOUNT_USD:,} USD)",
+    "is_number": "must be a number",
+    "not_nullable": "is required",
+    "max_length": "is too long",
+    "non_negative": "must not be negative",
+}
+
+
+def _reason(check: str, column: str | None, value: Any) -> str:
+    check = str(check)
+    if check.endswith("_known"):
+        col = check[: -len("_known")]
+        allowed = _allowed(col)
+        return f"unknown {col} {value!r}" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
+    if check.endswith("_pattern"):
+        return f"{value!r} is not a valid {check[: -len('_pattern')]} (lower-case slug expected)"
+    if check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness") or "unique" in check:
+        return f"duplicate {column or 'key'} {value!r}"
+    if check.startswith("pandera_dtype") or check.startswith("dtype("):
+        return f"has the wrong type ({value!r})"
+    for key, text in _REASONS.items():
+        if check.startswith(key):
+            return f"{shorten(value, 60)} {text}" if key not in ("not_nullable",) else text
+    return f"fails check {check} ({shorten(value, 60)})"
+
+
+def _allowed(column: str) -> tuple[str, ...]:
+    return {
+        "kind": domain.AGREEMENT_KINDS, "status": domain.AGREEMENT_STATUSES, "role": domain.PARTY_ROLES,
+        "party_type": domain.PARTY_TYPES, "measure": domain.MEASURES, "bound": domain.BOUNDS,
+        "unit": domain.UNITS, "mineral_group": domain.MINERAL_GROUPS, "language": domain.LANGUAGES,
+        "published_precision": domain.DATE_PRECISIONS, "topic": domain.CLAIM_TOPICS,
+        "review_status": domain.REVIEW_STATUSES, "currency": domain.CURRENCIES,
+    }.get(column, ())
+
+
+@dataclass
+class _Rows:
+    df: pd.DataFrame
+    owners: list[str | None]   # article id of each row (None for reference rows)
+
+
+def run_schema(table_name: str, df: pd.DataFrame, owners: list[str | None]) -> list[Problem]:
+    """Validate one table's frame lazily; every failure case becomes a Problem."""
+    problems: list[Problem] = []
+    try:
+        schema_for(table_name).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        for _, case in cases.iterrows():
+            idx = case.get("index")
+            column = case.get("column")
+            value = case.get("failure_case")
+            check = str(case.get("check"))
+            if check == "column_in_dataframe":
+                problems.append(Problem("(schema)", f"{table_name} lacks column {value!r}"))
+                continue
+            if idx is None or pd.isna(idx) or int(idx) >= len(df):
+                problems.append(Problem("(all)", f"{table_name}: {_reason(check, column, value)}", field=column))
+                continue
+            row = df.iloc[int(idx)]
+            field_name = column if isinstance(column, str) else None
+            problems.append(Problem(
+                row.get("_file", "?"), _reason(check, field_name, value), record=row.get("_record"),
+                field=field_name, raw=shorten(value), article_id=owners[int(idx)],
+            ))
+    return problems
+
+
+def _number_agrees(row: pd.Series) -> str | None:
+    """None when the quote states the row's number and unit; else why not."""
+    quote = row.get("_quote")
+    if not isinstance(quote, str):
+        return None
+    try:
+        found = quantities.parse_quantities(quote)
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not hide the rest of the report
+        return f"the quote could not be parsed ({exc})"
+    want_q, want_u = row["quantity"], row["unit"]
+    if any(q.unit == want_u and q.quantity == want_q for q in found):
+        return None
+    if not found:
+        return f"the quote states no figure, but the record says {want_q.normalize():f} {want_u}"
+    stated = ", ".join(f"{q.quantity.normalize():f} {q.unit}" for q in found)
+    return f"the quote says {stated}, not {want_q.normalize():f} {want_u}"
+
+
+def evidence_problems(table: str, df: pd.DataFrame, owners: list[str | None]) -> list[Problem]:
+    out = []
+    if table in ("volume", "market_claim"):
+        for i, row in df.iterrows():
+            if not isinstance(row.get("quantity"), Decimal):
+                continue
+            why = _number_agrees(row)
+            if why:
+                out.append(Problem(row["_file"], why, record=row["_record"], field="quantity",
+                                   raw=shorten(row.get("_quote")), article_id=owners[i]))
+    return out
+
+
+def check_agreements_agree(facts: list[ArticleFacts]) -> None:
+    """One agreement, one kind: an article giving another kind for a known key is rejected."""
+    first: dict[str, tuple[Any, str, str]] = {}
+    ordered = sorted(
+        ((row.get("_published_on") or pd.Timestamp.max.date(), f.article_id, f, row)
+         for f in facts for row in f.rows["agreement"]),
+        key=lambda t: (t[0], t[1]),
+    )
+    for _, article_id, f, row in ordered:
+        key = row["agreement_id"]
+        if key not in first:
+            first[key] = (row.get("kind"), article_id, row["_file"])
+            continue
+        kind, other_id, other_file = first[key]
+        if row.get("kind") is not None and row.get("kind") != kind:
+            f.problems.append(Problem(row["_file"], f"agreement {key!r} has kind {kind!r} in {other_file}, here {row.get('kind')!r}: one agreement has one kind",
+                                      record=row["_record"], field="kind", article_id=f.article_id))
+
+
+def validate_reference(lex: Lexicon) -> list[Problem]:
+    problems: list[Problem] = []
+    for table in REFERENCE_TABLES:
+        rows = lex.rows[table]
+        problems += run_schema(table, frame(rows, table), [None] * len(rows))
+    return problems
+
+
+def validate_articles(facts: list[ArticleFacts]) -> list[Problem]:
+    """Append every problem to its article's list (lazy: all problems at once).
+
+    Returns the problems that belong to no single article."""
+    unowned: list[Problem] = []
+    check_agreements_agree(facts)
+    by_id = {f.article_id: f for f in facts}
+    for table in TABLES:
+        rows: list[dict[str, Any]] = []
+        owners: list[str | None] = []
+        for f in facts:
+            rows += f.rows[table]
+            owners += [f.article_id] * len(f.rows[table])
+        if table == "agreement":
+            continue  # the same agreement appears in several articles; its checks run per article below
+        df = frame(rows, table)
+        for p in run_schema(table, df, owners) + evidence_problems(table, df, owners):
+            (by_id[p.article_id].problems if p.article_id in by_id else unowned).append(p)
+    for f in facts:
+        rows = _dedupe_agreements(f.rows["agreement"])
+        df = frame(rows, "agreement")
+        for p in run_schema("agreement", df, [f.article_id] * len(rows)):
+            f.problems.append(p)
+    return unowned
+
+
+def _dedupe_agreements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault(row["agreement_id"], row)
+    return list(seen.values())
