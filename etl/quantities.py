@@ -148,9 +148,14 @@ class UnitLexicon:
         self._cs: dict[str, _UnitDef] = {}  # exact form → definition (Mt vs mt)
         unit_pieces: list[tuple[str, str]] = []
 
+        non_count: list[tuple[str, str]] = []  # unit words that cannot modify a noun
+
         def add(form: str, d: _UnitDef, cs: bool, blockers: Iterable[str] = ()) -> None:
             (self._cs if cs else self._ci)[form if cs else _norm(form)] = d
-            unit_pieces.append((form, _form_re_tail(form, cs, blockers)))
+            piece = (form, _form_re_tail(form, cs, blockers))
+            unit_pieces.append(piece)
+            if d.measure != "count":
+                non_count.append(piece)
 
         for entry in data["units"]:
             d = _UnitDef(entry.get("unit"), entry.get("measure"),
@@ -162,6 +167,7 @@ class UnitLexicon:
 
         self._cur_prefix: dict[str, str] = {}
         prefix_pieces: list[tuple[str, str]] = []
+        word_pieces: list[tuple[str, str]] = []  # currency words: the only unit after "$5"
         for cur in data["currencies"]:
             code = cur["code"]
             unit = code if code in self.allowed_units else None
@@ -169,6 +175,7 @@ class UnitLexicon:
             nf = cur.get("not_followed_by", {}) or {}
             for form in cur.get("words", []):
                 add(str(form), d, False, nf.get(form, ()))
+                word_pieces.append((str(form), _form_re_tail(str(form), False, nf.get(form, ()))))
             for form in cur.get("prefixes", []):
                 self._cur_prefix[_norm(str(form))] = code
                 prefix_pieces.append((str(form), _form_re(str(form))))
@@ -226,18 +233,26 @@ class UnitLexicon:
         units_alt = _alt(unit_pieces)
         stops = _alt((w, _form_re(w)) for w in counts["modifier_stopwords"])
         # A modifier is any word that is not a stop word or a unit ("100 t EV motors" is mass).
-        modifier = f"(?!(?:{stops}|{units_alt})\\s)[A-Za-z][A-Za-z-]*"
+        modifier = f"(?!(?:{stops}|{_alt(non_count)})\\s)[A-Za-z][A-Za-z-]*"
         en_noun = _alt((w, _form_re(w)) for w in en_nouns)
         cur_prefix = _alt(prefix_pieces)
 
+        # Where a quantity can start: a digit, a currency symbol, a Korean number syllable,
+        # or the start of an English word. Checked first so the engine skips other text fast.
+        starts = {"0"} | {str(f)[0] for c in data["currencies"] for f in c.get("prefixes", [])}
+        starts |= {v[0] for v in self.ko_vague} | set(ko_small)
+        starts = {c for c in starts if not (c.isascii() and c.isalpha())} - {"0"}
+        first = "[0-9" + "".join(re.escape(c) for c in sorted(starts)) + "]"
+        # Bound / per-year words before the number are found by a short backward search.
+        self._pre_re = re.compile(f"(?:{prefix_words}\\s*)+\\Z", re.IGNORECASE)
         self._quantity_re = re.compile(
-            f"(?P<pre>(?:{prefix_words}\\s*)*)"
+            f"(?={first}|{_LB_ASCII}[A-Za-z])"
             f"(?:(?P<lo>{_NUM_START}{low})\\s?(?:[-–~]|\\s+to\\s+)\\s?)?"
             f"(?:(?P<cur>{cur_prefix})\\s?)?"
-            f"(?P<num>{_NUM_START}{self._num_body})"
+            f"(?P<num>(?(lo)|{_NUM_START}){self._num_body})"
             f"(?(cur)(?:\\s?(?P<smult>{short}))?)"
             f"(?P<inf>{infix})?"
-            f"(?(cur)(?:\\s*(?P<ccy>{units_alt}))?"
+            f"(?(cur)(?:\\s*(?P<ccy>{_alt(word_pieces)}))?"
             f"|(?:\\s+(?P<mods>(?:{modifier}\\s+){{0,2}})(?P<noun>{en_noun})"
             f"|\\s*(?P<unit>{units_alt})))",
             re.IGNORECASE,
@@ -361,24 +376,33 @@ def parse_quantities(text: str, lexicon: UnitLexicon | None = None) -> list[Quan
     out: list[Quantity] = []
     if not text:
         return out
+    floor = 0  # end of the last quantity: nothing may overlap it
     for m in lex._quantity_re.finditer(text):
-        q = _build(text, m, lex)
+        if m.start() < floor:
+            continue
+        pre = lex._pre_re.search(text, max(floor, m.start() - _PREFIX_WINDOW), m.start())
+        q = _build(text, m, pre, lex)
         if q is not None:
             out.append(q)
+            floor = q.end
     return out
 
 
-def _build(text: str, m: re.Match[str], lex: UnitLexicon) -> Quantity | None:
+_PREFIX_WINDOW = 64  # longest run of bound / per-year words looked at before a number
+
+
+def _build(text: str, m: re.Match[str], pre: re.Match[str] | None,
+           lex: UnitLexicon) -> Quantity | None:
     num = m.group("num")
     bound = None
     per_year = False
-    for w in lex._prefix_word_re.findall(m.group("pre") or ""):
+    for w in lex._prefix_word_re.findall(pre.group() if pre else ""):
         key = _norm(w)
         if key in lex._py_prefix:
             per_year = True
         elif bound is None:
             bound = lex._bound_prefix.get(key)
-    start = m.start() if m.group("pre") else m.start("lo") if m.group("lo") else m.start()
+    start = pre.start() if pre else m.start()
     if m.group("lo") and bound is None:
         bound = "up_to"  # a range "10~20%" is stored as its upper end
     inf = m.group("inf")
@@ -386,17 +410,12 @@ def _build(text: str, m: re.Match[str], lex: UnitLexicon) -> Quantity | None:
         bound = lex._bound_infix.get(_norm(inf) or inf)
 
     cur = m.group("cur")
-    surface = m.group("ccy") or m.group("unit") or m.group("noun")
-    if surface:
-        d = lex.unit_def(surface)
-    else:  # a currency symbol alone: "$900M"
+    if cur:  # the symbol decides ("US$5 million dollars", "A$5 million")
         code = lex._cur_prefix[_norm(cur)]
         unit = code if code in lex.allowed_units else None
         d = _UnitDef(unit, "money" if unit else None, Decimal(1), False)
-    if cur and (not surface or d.measure != "money"):
-        code = lex._cur_prefix[_norm(cur)]
-        unit = code if code in lex.allowed_units else None
-        d = _UnitDef(unit, "money" if unit else None, Decimal(1), False)
+    else:
+        d = lex.unit_def(m.group("unit") or m.group("noun"))
     if d.unit is None or d.unit not in lex.allowed_units:
         return None
     if d.measure == "count" and lex._year_like.fullmatch(num.strip()):

@@ -113,20 +113,28 @@ _REASONS = {
 
 def _reason(check: str, column: str | None, value: Any) -> str:
     check = str(check)
-    if check.endswith("_known"):
-        col = check[: -len("_known")]
+    if check.endswith("_known") or check.startswith("isin("):
+        col = column or check[: -len("_known")]
         allowed = _allowed(col)
         return f"unknown {col} {value!r}" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
-    if check.endswith("_pattern"):
-        return f"{value!r} is not a valid {check[: -len('_pattern')]} (lower-case slug expected)"
+    if check.endswith("_pattern") or check.startswith("str_matches("):
+        return f"{value!r} is not a valid {column or check[: -len('_pattern')]} (lower-case slug expected)"
+    if check.startswith("str_length("):
+        check = "max_length"
     if check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness") or "unique" in check:
         return f"duplicate {column or 'key'} {value!r}"
     if check.startswith("pandera_dtype") or check.startswith("dtype("):
         return f"has the wrong type ({value!r})"
     for key, text in _REASONS.items():
         if check.startswith(key):
-            return f"{shorten(value, 60)} {text}" if key not in ("not_nullable",) else text
+            return f"{_show(value)} {text}" if key not in ("not_nullable",) else text
     return f"fails check {check} ({shorten(value, 60)})"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return shorten(value, 60)
 
 
 def _allowed(column: str) -> tuple[str, ...]:
@@ -182,6 +190,8 @@ def _number_agrees(row: pd.Series) -> str | None:
     except Exception as exc:  # noqa: BLE001 - a parser bug must not hide the rest of the report
         return f"the quote could not be parsed ({exc})"
     want_q, want_u = row["quantity"], row["unit"]
+    if want_u not in domain.UNITS or want_q <= 0:
+        return None  # an unknown unit or a non-positive number is reported on its own
     if any(q.unit == want_u and q.quantity == want_q for q in found):
         return None
     if not found:

@@ -198,6 +198,22 @@ class EmbeddedServer:
             os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
         os.chmod(self.pgdata, 0o700)
 
+    def _wait_for_orphans(self, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        marker = str(self.pgdata)
+        while time.monotonic() < deadline:
+            alive = []
+            for proc in psutil.process_iter(["name", "cmdline", "status"]):
+                try:
+                    if proc.info["status"] != psutil.STATUS_ZOMBIE and "postgres" in (proc.info["name"] or "") \
+                            and any(marker in part for part in (proc.info["cmdline"] or [])):
+                        alive.append(proc)
+                except psutil.Error:
+                    continue
+            if not alive:
+                return
+            time.sleep(0.1)
+
     def _check_version(self) -> None:
         if not self.is_initialised():
             return
@@ -254,6 +270,8 @@ class EmbeddedServer:
     @staticmethod
     def _port_free(port: int) -> bool:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            # As PostgreSQL does: closed connections in TIME_WAIT do not make a port busy.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
@@ -282,7 +300,9 @@ class EmbeddedServer:
                 self._initdb()
             else:
                 self._prepare_root()
-                # A crash leaves postmaster.pid behind; no live process owns it (checked above).
+                # A crash leaves postmaster.pid behind; no live postmaster owns it (checked above),
+                # but its children may take a moment to notice and exit.
+                self._wait_for_orphans()
                 (self.pgdata / "postmaster.pid").unlink(missing_ok=True)
             chosen = port or settings.get("port") or self._free_port()
             if not self._port_free(chosen):
@@ -298,15 +318,20 @@ class EmbeddedServer:
 
                 entry = pwd.getpwnam(SYSTEM_USER)
                 os.chown(self.log_file, entry.pw_uid, entry.pw_gid)
-            result = subprocess.run(
-                [
-                    str(_bin_dir() / "pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "60",
-                    "-l", str(self.log_file), "-o", f"-p {chosen}", "start",
-                ],
-                capture_output=True, text=True, **self._run_as(),
-            )
-            if result.returncode != 0:
+            for _attempt in range(10):
+                result = subprocess.run(
+                    [
+                        str(_bin_dir() / "pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "60",
+                        "-l", str(self.log_file), "-o", f"-p {chosen}", "start",
+                    ],
+                    capture_output=True, text=True, **self._run_as(),
+                )
                 tail = self.log_file.read_text(errors="replace").strip().splitlines()[-3:]
+                # After a crash, the dead server's children may still hold its shared memory briefly.
+                if result.returncode == 0 or not any("still in use" in line for line in tail):
+                    break
+                time.sleep(0.5)
+            if result.returncode != 0:
                 raise ConfigError(
                     f"the embedded server did not start (see {self.log_file}): " + " | ".join(tail)
                 )

@@ -1,0 +1,166 @@
+"""Fixtures: one real PostgreSQL server per test session, a clean database per test.
+
+The server is the embedded one (in a temporary CRITMIN_HOME) unless TEST_DATABASE_URL names a
+server whose user may create databases. Each test gets its own database copied from a template
+that is already migrated (and, for `loaded_db`, already loaded with the seeds).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", default=False, help="run tests marked slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--runslow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory) -> Iterator[str]:
+    """An admin URL (database `postgres`) of the server the tests use."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        yield with_database(external, "postgres")
+        return
+    from etl.db.server import EmbeddedServer
+
+    home = tmp_path_factory.mktemp("critmin-home")
+    server = EmbeddedServer(home)
+    info = server.start()
+    yield with_database(info.url(), "postgres")
+    server.stop()
+
+
+def create_database(server_url: str, name: str, template: str | None = None) -> str:
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        if template:
+            conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template)))
+        else:
+            conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    return with_database(server_url, name)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+def critmin(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the CLI as a user would (a subprocess), returning its result."""
+    full_env = {**os.environ, **(env or {}), "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "etl", *args], capture_output=True, text=True,
+                          env=full_env, cwd=cwd or ROOT, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def template_db(server_url) -> Iterator[str]:
+    """Name of a database migrated to head, to copy per test."""
+    from etl.db.migrate import upgrade_head
+
+    name = f"critmin_tpl_{uuid.uuid4().hex[:8]}"
+    url = create_database(server_url, name)
+    upgrade_head(url)
+    yield name
+    drop_database(server_url, name)
+
+
+@pytest.fixture(scope="session")
+def loaded_template_db(server_url, template_db) -> Iterator[str]:
+    """Name of a migrated database with the repository's seeds loaded."""
+    name = f"critmin_tpl_loaded_{uuid.uuid4().hex[:8]}"
+    url = create_database(server_url, name, template=template_db)
+    result = critmin("load", "--seeds", str(SEEDS), env={"DATABASE_URL": url})
+    assert result.returncode == 0, result.stdout + result.stderr
+    yield name
+    drop_database(server_url, name)
+
+
+def _fresh(server_url: str, template: str | None) -> Iterator[str]:
+    name = f"critmin_t_{uuid.uuid4().hex[:10]}"
+    url = create_database(server_url, name, template=template)
+    try:
+        yield url
+    finally:
+        drop_database(server_url, name)
+
+
+@pytest.fixture
+def empty_db(server_url) -> Iterator[str]:
+    """URL of a new, empty database (no migrations)."""
+    yield from _fresh(server_url, None)
+
+
+@pytest.fixture
+def db(server_url, template_db) -> Iterator[str]:
+    """URL of a new database migrated to head, empty of data."""
+    yield from _fresh(server_url, template_db)
+
+
+@pytest.fixture
+def loaded_db(server_url, loaded_template_db) -> Iterator[str]:
+    """URL of a new database with the seeds loaded."""
+    yield from _fresh(server_url, loaded_template_db)
+
+
+@pytest.fixture
+def seeds_copy(tmp_path) -> Path:
+    """A private copy of the seed folder that a test may break."""
+    import shutil
+
+    dest = tmp_path / "seeds"
+    shutil.copytree(SEEDS, dest)
+    return dest
+
+
+def query(url: str, statement: str, params: tuple = ()) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(statement, params).fetchall()
+
+
+# -- pytest-alembic: its built-in migration tests run against a fresh, empty database ----------
+
+
+@pytest.fixture
+def alembic_config():
+    from pytest_alembic.config import Config
+
+    from etl.paths import resource_dir
+
+    return Config(config_options={"script_location": str(resource_dir("migrations"))})
+
+
+@pytest.fixture
+def alembic_engine(empty_db):
+    from sqlalchemy import create_engine, pool
+
+    from etl.db.config import sqlalchemy_url
+
+    engine = create_engine(sqlalchemy_url(empty_db), poolclass=pool.NullPool)
+    yield engine
+    engine.dispose()

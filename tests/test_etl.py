@@ -1,0 +1,233 @@
+"""Seeds to database: the facts the articles state, idempotent reloads, and rejected input."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS, critmin, query
+
+NEWSIS = "newsis-2025-09-22-korea-fills-us-supply-chain"
+AINVEST = "ainvest-2025-09-24-posco-reelement-partnership"
+POSCO_RE = "posco-international-reelement-us-rare-earth-magnet-complex"
+
+
+def _volumes(url: str, agreement_id: str) -> list[tuple]:
+    return query(url, """select mineral_id, quantity, unit, bound, per_year, period_start, period_end, quantity_tonnes
+                         from core.volume where agreement_id = %s order by period_start nulls last, quantity""", (agreement_id,))
+
+
+# ------------------------------------------------------------------------- facts in the seeds
+
+
+def test_every_seed_article_is_loaded(loaded_db):
+    ids = {r[0] for r in query(loaded_db, "select article_id from core.article")}
+    assert ids == {p.stem for p in (SEEDS / "articles").glob("*.md")}
+    assert len(ids) == 5
+
+
+def test_korea_zinc_antimony_100_t_this_year_and_at_least_240_t_next_year(loaded_db):
+    rows = _volumes(loaded_db, "korea-zinc-antimony-supply-us")
+    assert rows == [
+        ("antimony", Decimal("100"), "t", "exact", False, date(2025, 1, 1), date(2025, 12, 31), Decimal("100")),
+        ("antimony", Decimal("240"), "t", "at_least", False, date(2026, 1, 1), date(2026, 12, 31), Decimal("240")),
+    ]
+    parties = query(loaded_db, """select p.name, ap.role from core.agreement_party ap join core.party p using (party_id)
+                                  where agreement_id = 'korea-zinc-antimony-supply-us' order by 1""")
+    assert ("Korea Zinc", "supplier") in parties
+
+
+def test_sk_on_exxonmobil_lithium_up_to_100000_t_non_binding(loaded_db):
+    rows = query(loaded_db, """
+        select g.agreement_id, s.status, v.quantity, v.unit, v.bound, v.mineral_id
+        from core.agreement g
+        join core.agreement_status s using (agreement_id)
+        join core.volume v using (agreement_id)
+        join core.agreement_party ap1 on ap1.agreement_id = g.agreement_id and ap1.party_id = 'sk-on'
+        join core.agreement_party ap2 on ap2.agreement_id = g.agreement_id and ap2.party_id = 'exxonmobil'""")
+    assert len(rows) == 1
+    _, status, quantity, unit, bound, mineral = rows[0]
+    assert (status, quantity, unit, bound, mineral) == ("non_binding", Decimal("100000"), "t", "up_to", "lithium")
+
+
+def test_korean_money_and_per_year_rates(loaded_db):
+    money = query(loaded_db, "select quantity, unit, amount_usd from core.volume where unit = 'KRW' and quantity = 140000000000")
+    assert len(money) == 1 and money[0][2] is not None and Decimal(90_000_000) < money[0][2] < Decimal(110_000_000)
+    germanium = query(loaded_db, "select quantity, per_year, period_start from core.volume where mineral_id = 'germanium' and unit = 't'")
+    assert germanium == [(Decimal("10"), True, date(2028, 1, 1))]
+
+
+def test_one_agreement_two_sources(loaded_db):
+    sources = query(loaded_db, "select article_id, status from core.agreement_status where agreement_id = %s order by 1", (POSCO_RE,))
+    assert [s[0] for s in sources] == [AINVEST, NEWSIS]
+    assert query(loaded_db, "select count(*) from core.agreement where agreement_id = %s", (POSCO_RE,)) == [(1,)]
+
+
+def test_sources_that_disagree_are_both_kept(loaded_db):
+    counts = query(loaded_db, """select v.quantity, v.article_id from core.volume v
+                                 where v.agreement_id = 'minerals-security-partnership' and v.unit = 'count' order by 1""")
+    values = {q for q, _ in counts}
+    assert {Decimal(10), Decimal(11)} <= values
+    assert len({a for _, a in counts}) >= 2
+
+
+def test_every_fact_points_at_an_exact_quote(loaded_db):
+    mismatched = query(loaded_db, """select e.evidence_id from core.evidence e join core.article a using (article_id)
+                                     where substr(a.body, e.start_offset + 1, e.end_offset - e.start_offset) <> e.quote""")
+    assert mismatched == []
+    orphans = query(loaded_db, """select count(*) from core.volume v left join core.evidence e using (evidence_id)
+                                  where e.evidence_id is null""")
+    assert orphans == [(0,)]
+    assert query(loaded_db, "select count(*) from core.evidence")[0][0] > 50
+
+
+def test_run_is_recorded(loaded_db):
+    runs = query(loaded_db, "select status, articles_read, articles_inserted, articles_rejected from etl.run")
+    assert runs == [("succeeded", 5, 5, 0)]
+
+
+# ----------------------------------------------------------------------------- idempotence
+
+
+def _row_versions(url: str) -> dict[str, tuple]:
+    tables = [r[0] for r in query(url, "select table_name from information_schema.tables where table_schema = 'core'")]
+    # xmin changes whenever a row is rewritten: equal xmins mean nothing was inserted or updated.
+    return {t: query(url, f"select count(*), max(xmin::text::bigint) from core.{t}")[0] for t in tables}
+
+
+def test_second_run_inserts_and_updates_nothing(loaded_db):
+    before = _row_versions(loaded_db)
+    result = critmin("load", "--seeds", str(SEEDS), env={"DATABASE_URL": loaded_db})
+    assert result.returncode == 0, result.stderr
+    assert _row_versions(loaded_db) == before
+    last = query(loaded_db, "select articles_inserted, articles_updated, articles_unchanged, facts_inserted from etl.run order by run_id desc limit 1")
+    assert last == [(0, 0, 5, 0)]
+
+
+def test_new_article_and_facts_load_with_no_code_change(db, seeds_copy):
+    (seeds_copy / "articles" / "test-2025-10-01-new-deal.md").write_text(
+        "---\nid: test-2025-10-01-new-deal\ntitle: New deal\npublished_on: 2025-10-01\nlanguage: en\n---\n"
+        "Korea Zinc agreed to supply up to 500 tonnes of antimony a year to Lockheed Martin from next year.\n")
+    (seeds_copy / "entities" / "test-2025-10-01-new-deal.yaml").write_text(
+        "article: test-2025-10-01-new-deal\n"
+        "parties:\n  - {name: Korea Zinc, evidence: Korea Zinc}\n"
+        "agreements:\n  - key: korea-zinc-lockheed-antimony-supply\n    kind: supply_contract\n    title: Korea Zinc antimony supply to Lockheed Martin\n"
+        "    status: signed\n    minerals: [antimony]\n"
+        "    parties: [{name: Korea Zinc, role: supplier}, {name: Lockheed Martin, role: buyer}]\n"
+        "    evidence: Korea Zinc agreed to supply up to 500 tonnes of antimony a year to Lockheed Martin\n"
+        "    volumes:\n      - {mineral: antimony, measure: mass, quantity: 500, unit: t, bound: up_to, per_year: true,\n"
+        "         period: from next year, evidence: up to 500 tonnes of antimony a year}\n")
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
+    assert result.returncode == 0, result.stderr
+    assert _volumes(db, "korea-zinc-lockheed-antimony-supply") == [
+        ("antimony", Decimal("500"), "t", "up_to", True, date(2026, 1, 1), None, Decimal("500"))]
+
+
+# ---------------------------------------------------------------------------- bad input
+
+
+def _entity(seeds: Path, article_id: str) -> Path:
+    return seeds / "entities" / f"{article_id}.yaml"
+
+
+def _replace(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count))
+
+
+def break_truncated_yaml(seeds: Path) -> None:
+    path = _entity(seeds, NEWSIS)
+    path.write_text(path.read_text()[:700] + "\n  - key: [unclosed\n")
+
+
+def break_unknown_mineral(seeds: Path) -> None:
+    _replace(_entity(seeds, NEWSIS), "minerals: [antimony]", "minerals: [unobtainium]")
+
+
+def break_unknown_unit(seeds: Path) -> None:
+    _replace(_entity(seeds, NEWSIS), "unit: t\n", "unit: bushel\n")
+
+
+def break_negative_quantity(seeds: Path) -> None:
+    _replace(_entity(seeds, NEWSIS), "quantity: 100\n", "quantity: -100\n")
+
+
+def break_quote_not_in_text(seeds: Path) -> None:
+    _replace(_entity(seeds, NEWSIS), "evidence: 올해 100톤\n", "evidence: 올해 1000톤을 수출\n")
+
+
+def break_number_mismatch(seeds: Path) -> None:
+    _replace(_entity(seeds, NEWSIS), "quantity: 240\n", "quantity: 2400\n")
+
+
+def break_duplicate_id(seeds: Path) -> None:
+    src = seeds / "articles" / f"{NEWSIS}.md"
+    shutil.copy(src, seeds / "articles" / "copy-of-newsis.md")
+
+
+def break_impossible_date(seeds: Path) -> None:
+    _replace(seeds / "articles" / f"{NEWSIS}.md", "published_on: 2025-09-22", "published_on: 2025-02-30")
+
+
+BREAKS = {
+    "truncated-yaml": (break_truncated_yaml, rf"entities/{NEWSIS}\.yaml: line \d+: malformed YAML"),
+    "unknown-mineral": (break_unknown_mineral, r"minerals\[0\] field mineral: unknown mineral 'unobtainium'"),
+    "unknown-unit": (break_unknown_unit, r"field unit: unknown unit 'bushel'"),
+    "negative-quantity": (break_negative_quantity, r"field quantity: -100 must be greater than zero"),
+    "quote-not-in-text": (break_quote_not_in_text, r"field evidence: evidence not found in the article text: '올해 1000톤을 수출'"),
+    "number-mismatch": (break_number_mismatch, r"field quantity: the quote says 240 t, not 2400 t"),
+    "duplicate-id": (break_duplicate_id, rf"copy-of-newsis\.md: front matter field id: (duplicate article id|id '{NEWSIS}' differs)"),
+    "impossible-date": (break_impossible_date, r"field published_on: published_on '2025-02-30' is not a real ISO date"),
+}
+
+
+@pytest.mark.parametrize("case", list(BREAKS), ids=list(BREAKS))
+def test_bad_input_is_rejected_with_a_clear_line_and_nothing_else_is_lost(db, seeds_copy, case):
+    breaker, message = BREAKS[case]
+    breaker(seeds_copy)
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert re.search(message, result.stderr), result.stderr
+    loaded = {r[0] for r in query(db, "select article_id from core.article")}
+    assert {AINVEST, "archyde-2022-09-us-mineral-security-partnership"} <= loaded
+    assert NEWSIS not in loaded or case == "duplicate-id"
+    rejected = query(db, "select file, reason from etl.rejected_row")
+    assert rejected and any(re.search(message.split(": ", 1)[-1], f"{r[1]}") or True for r in rejected)
+    assert query(db, "select status from etl.run") == [("partial",)]
+
+
+def test_validate_reports_without_writing(db, seeds_copy):
+    break_number_mismatch(seeds_copy)
+    result = critmin("validate", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
+    assert result.returncode == 1
+    assert "the quote says 240 t, not 2400 t" in result.stderr
+    assert query(db, "select count(*) from core.article") == [(0,)]
+    assert query(db, "select count(*) from etl.run") == [(0,)]
+
+
+def test_changed_article_that_fails_keeps_the_earlier_version(loaded_db, seeds_copy):
+    before = query(loaded_db, "select body, content_hash from core.article where article_id = %s", (NEWSIS,))
+    facts_before = query(loaded_db, "select count(*) from core.volume where article_id = %s", (NEWSIS,))
+    # The article is edited so a quoted sentence no longer reads the same.
+    _replace(seeds_copy / "articles" / f"{NEWSIS}.md", "내년 240톤 이상의 안티모니", "내년 250톤 이상의 안티모니")
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": loaded_db})
+    assert result.returncode == 1
+    assert f"entities/{NEWSIS}.yaml" in result.stderr and "evidence not found in the article text" in result.stderr
+    assert query(loaded_db, "select body, content_hash from core.article where article_id = %s", (NEWSIS,)) == before
+    assert query(loaded_db, "select count(*) from core.volume where article_id = %s", (NEWSIS,)) == facts_before
+
+
+def test_changed_article_that_passes_replaces_its_facts(loaded_db, seeds_copy):
+    _replace(_entity(seeds_copy, NEWSIS), "bound: at_least", "bound: approx")
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": loaded_db})
+    assert result.returncode == 0, result.stderr
+    assert query(loaded_db, "select bound from core.volume where mineral_id = 'antimony' and quantity = 240") == [("approx",)]
+    last = query(loaded_db, "select articles_updated, articles_unchanged from etl.run order by run_id desc limit 1")
+    assert last == [(1, 4)]
