@@ -18,7 +18,7 @@ from etl.db.config import (
     reader_url,
 )
 from etl.db.server import EmbeddedServer
-from etl.errors import ConfigError, CritminError, UsageError
+from etl.errors import CritminError, UsageError
 from etl.paths import default_seeds_dir
 
 app = typer.Typer(

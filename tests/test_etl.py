@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS, critmin, query
 
 NEWSIS = "newsis-2025-09-22-korea-fills-us-supply-chain"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 from alembic import command
+from conftest import query
 from pytest_alembic.tests import (  # noqa: F401 - pytest-alembic's built-in suite
     test_model_definitions_match_ddl,
     test_single_head_revision,
@@ -12,7 +13,6 @@ from pytest_alembic.tests import (  # noqa: F401 - pytest-alembic's built-in sui
     test_upgrade,
 )
 
-from conftest import query
 from etl.db.migrate import alembic_config, head_revision
 from etl.db.models import SCHEMAS, metadata
 

@@ -9,8 +9,8 @@ import stat
 
 import psycopg
 import pytest
-
 from conftest import critmin
+
 from etl.db.config import mask_url
 from etl.db.server import EmbeddedServer
 from etl.errors import ConfigError

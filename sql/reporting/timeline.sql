@@ -66,8 +66,9 @@ events as (
         status_history.published_on as event_on,
         'status_reported' as event_type,
         status_history.published_precision as date_precision,
-        status_history.previous_status is distinct from status_history.status
-        as is_status_change,
+        coalesce(
+            status_history.previous_status <> status_history.status, true
+        ) as is_status_change,
         status_history.agreement_id,
         status_history.article_id,
         status_history.status,

@@ -51,7 +51,7 @@ final as (
 
     select
         volume_years.mineral_id as mineral,
-        volume_years.schedule_year as year,
+        volume_years.schedule_year as calendar_year,
         sum(volume_years.quantity_tonnes) as tonnes,
         sum(volume_years.amount_usd) as amount_usd,
         count(distinct volume_years.volume_id) as volume_count,
@@ -75,7 +75,7 @@ comment on view reporting.volume_schedule is
 
 comment on column reporting.volume_schedule.mineral is
 'Mineral slug; null for figures not about one mineral (e.g. an investment in several minerals).';
-comment on column reporting.volume_schedule.year is
+comment on column reporting.volume_schedule.calendar_year is
 'Calendar year the tonnes and dollars are counted in.';
 comment on column reporting.volume_schedule.tonnes is
 'Metric tonnes scheduled for the year; null when no mass figure falls in it.';
