@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,11 @@ class SeedSet:
         return digest.hexdigest()
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (10× faster on big seed sets), the pure-Python one otherwise.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):
     """SafeLoader that refuses duplicate keys (YAML silently keeps the last one otherwise)."""
 
 
@@ -114,11 +118,28 @@ def _decode(data: bytes, rel: str, problems: list[Problem]) -> str | None:
     except UnicodeDecodeError as exc:
         problems.append(Problem(rel, f"not valid UTF-8 (byte {exc.start}): save the file as UTF-8"))
         return None
+    if "\x00" in text:  # PostgreSQL text cannot hold it; a seed file is never binary
+        problems.append(Problem(rel, f"contains a NUL byte (character {text.index(chr(0))}): save the file as plain text"))
+        return None
     return text.removeprefix("\ufeff")
+
+
+MAX_YAML_ALIASES = 100  # seed files need none; thousands are an expansion bomb ("billion laughs")
+_MAY_HAVE_ALIAS = re.compile(r"\*[^\s*]")
+
+
+def _count_aliases(text: str) -> None:
+    """Refuse an alias expansion bomb before it is built (rendering it would never end)."""
+    if not _MAY_HAVE_ALIAS.search(text):
+        return  # the usual case: no alias, no second pass
+    n = sum(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=_BaseLoader))
+    if n > MAX_YAML_ALIASES:
+        raise ValueError(f"{n} aliases (*name), over the limit of {MAX_YAML_ALIASES}: a possible expansion bomb")
 
 
 def parse_yaml(text: str, rel: str, problems: list[Problem], record: str | None = None) -> Any:
     try:
+        _count_aliases(text)
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -214,15 +235,21 @@ def read_seeds(root: Path) -> SeedSet:
             seeds.articles.append(art)
     entity_dir = root / "entities"
     for path in _seed_files(entity_dir, (".yaml", ".yml"), root, problems):
+        before = len(problems)
         ent = read_entity_file(path, root, problems)
         if ent is None:
+            # An unreadable entity file rejects its article (named like the file), not just the file:
+            # loading the article without its facts would silently drop them.
+            problems[before:] = [replace(p, article_id=path.stem) for p in problems[before:]]
             continue
         article_id = ent.data.get("article") or path.stem
         if not isinstance(article_id, str):
-            problems.append(Problem(ent.rel, "'article' must be an article id", field="article", raw=shorten(article_id)))
+            problems.append(Problem(ent.rel, "'article' must be an article id", field="article", raw=shorten(article_id),
+                                    article_id=path.stem))
             continue
         if article_id in seeds.entities:
-            problems.append(Problem(ent.rel, f"a second entity file for article {article_id!r} (first: {seeds.entities[article_id].rel})", field="article"))
+            problems.append(Problem(ent.rel, f"a second entity file for article {article_id!r} (first: {seeds.entities[article_id].rel})",
+                                    field="article", article_id=article_id))
             continue
         seeds.entities[article_id] = ent
     return seeds
@@ -241,9 +268,10 @@ def _seed_files(folder: Path, suffixes: tuple[str, ...], root: Path, problems: l
             try:
                 path.resolve(strict=True)
             except (OSError, RuntimeError):
-                problems.append(Problem(_rel(path, root), "broken or looping symbolic link"))
+                problems.append(Problem(_rel(path, root), "broken or looping symbolic link", article_id=path.stem))
                 continue
         if path.is_dir():
+            problems.append(Problem(_rel(path, root), "is a folder, not a seed file", article_id=path.stem))
             continue
         out.append(path)
     return out

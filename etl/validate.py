@@ -153,11 +153,16 @@ class _Rows:
     owners: list[str | None]   # article id of each row (None for reference rows)
 
 
-def run_schema(table_name: str, df: pd.DataFrame, owners: list[str | None]) -> list[Problem]:
+def run_schema(table_name: str, df: pd.DataFrame, owners: list[str | None], unique: list[str] | None = None) -> list[Problem]:
     """Validate one table's frame lazily; every failure case becomes a Problem."""
     problems: list[Problem] = []
+    if df.empty:
+        return problems  # nothing to check (an empty frame has no column types)
     try:
-        schema_for(table_name).validate(df, lazy=True)
+        schema = schema_for(table_name)
+        if unique is not None:
+            schema = pa.DataFrameSchema(schema.columns, unique=unique, strict=False, name=schema.name)
+        schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         for _, case in cases.iterrows():
@@ -180,18 +185,16 @@ def run_schema(table_name: str, df: pd.DataFrame, owners: list[str | None]) -> l
     return problems
 
 
-def _number_agrees(row: pd.Series) -> str | None:
+def _number_agrees(quote: Any, want_q: Any, want_u: Any) -> str | None:
     """None when the quote states the row's number and unit; else why not."""
-    quote = row.get("_quote")
-    if not isinstance(quote, str):
+    if not isinstance(quote, str) or not isinstance(want_q, Decimal):
         return None
+    if want_u not in domain.UNITS or want_q <= 0:
+        return None  # an unknown unit or a non-positive number is reported on its own
     try:
         found = quantities.parse_quantities(quote)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not hide the rest of the report
         return f"the quote could not be parsed ({exc})"
-    want_q, want_u = row["quantity"], row["unit"]
-    if want_u not in domain.UNITS or want_q <= 0:
-        return None  # an unknown unit or a non-positive number is reported on its own
     if any(q.unit == want_u and q.quantity == want_q for q in found):
         return None
     if not found:
@@ -202,14 +205,13 @@ def _number_agrees(row: pd.Series) -> str | None:
 
 def evidence_problems(table: str, df: pd.DataFrame, owners: list[str | None]) -> list[Problem]:
     out = []
-    if table in ("volume", "market_claim"):
-        for i, row in df.iterrows():
-            if not isinstance(row.get("quantity"), Decimal):
-                continue
-            why = _number_agrees(row)
+    if table in ("volume", "market_claim") and not df.empty:
+        # Plain column iteration: building a Series per row costs more than the parsing itself.
+        cols = zip(df["_quote"], df["quantity"], df["unit"], df["_file"], df["_record"], owners, strict=True)
+        for quote, qty, unit, file, record, owner in cols:
+            why = _number_agrees(quote, qty, unit)
             if why:
-                out.append(Problem(row["_file"], why, record=row["_record"], field="quantity",
-                                   raw=shorten(row.get("_quote")), article_id=owners[i]))
+                out.append(Problem(file, why, record=record, field="quantity", raw=shorten(quote), article_id=owner))
     return out
 
 
@@ -258,11 +260,16 @@ def validate_articles(facts: list[ArticleFacts]) -> list[Problem]:
         df = frame(rows, table)
         for p in run_schema(table, df, owners) + evidence_problems(table, df, owners):
             (by_id[p.article_id].problems if p.article_id in by_id else unowned).append(p)
+    # An agreement reported by several articles is checked once per article (not unique overall).
+    rows, owners = [], []
     for f in facts:
-        rows = _dedupe_agreements(f.rows["agreement"])
-        df = frame(rows, "agreement")
-        for p in run_schema("agreement", df, [f.article_id] * len(rows)):
-            f.problems.append(p)
+        mine = _dedupe_agreements(f.rows["agreement"])
+        rows += mine
+        owners += [f.article_id] * len(mine)
+    schema_rows = frame(rows, "agreement")
+    schema_rows["_owner"] = owners
+    for p in run_schema("agreement", schema_rows, owners, unique=["agreement_id", "_owner"]):
+        by_id[p.article_id].problems.append(p)
     return unowned
 
 

@@ -1,0 +1,165 @@
+"""`critmin bench`: the real load path against the plain-COPY limit, measured in one run.
+
+Everything happens in a scratch database that is created for the run and dropped after it,
+on the same server as the user's database (never touching the user's data). Synthetic seed files
+are generated deterministically (fixed random seed) in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+from etl.paths import resource_dir
+
+VOLUMES_PER_ARTICLE = 20
+MINERALS = ["lithium", "nickel", "cobalt", "graphite", "antimony", "germanium", "rare_earths", "manganese"]
+SELLERS = ["Korea Zinc", "POSCO International", "SK On", "ExxonMobil", "MP Materials", "Lithium Americas", "REalloys"]
+BUYERS = ["United States", "Japan", "European Union", "Lockheed Martin", "South Korea"]
+
+
+def generate_seeds(root: Path, rows: int, rng_seed: int = 20261125) -> int:
+    """Write articles and entity files holding `rows` volume facts; returns the article count."""
+    rng = random.Random(rng_seed)
+    (root / "articles").mkdir(parents=True)
+    (root / "entities").mkdir()
+    shutil.copytree(resource_dir("seeds") / "reference", root / "reference")
+    n_articles = max(1, -(-rows // VOLUMES_PER_ARTICLE))
+    written = 0
+    for a in range(n_articles):
+        write_article(root, a, min(VOLUMES_PER_ARTICLE, rows - written), rng)
+        written += VOLUMES_PER_ARTICLE
+    return n_articles
+
+
+def write_article(root: Path, a: int, n_volumes: int, rng: random.Random, variant: int = 0) -> None:
+    article_id = f"bench-{a:07d}"
+    seller, buyer = rng.choice(SELLERS), rng.choice(BUYERS)
+    year = 2020 + a % 6
+    head = f"{seller} and {buyer} agreed a supply programme (lot {a})."
+    lines, volumes = [head], []
+    for v in range(n_volumes):
+        mineral = MINERALS[(a + v) % len(MINERALS)]
+        qty = (a * 37 + v * 101 + variant) % 90000 + 100
+        quote = f"{qty:,} tonnes of {mineral.replace('_', ' ')}"
+        lines.append(f"Tranche {v + 1}: {quote} in {year + v % 3}.")
+        volumes.append(
+            f"      - {{mineral: {mineral}, measure: mass, quantity: {qty}, unit: t, bound: exact, per_year: false, "
+            f"period_start: '{year + v % 3}-01-01', period_end: '{year + v % 3}-12-31', evidence: 'Tranche {v + 1}: {quote}'}}"
+        )
+    body = "\n".join(lines)
+    (root / "articles" / f"{article_id}.md").write_text(
+        f"---\nid: {article_id}\ntitle: Bench article {a}\npublisher: bench\npublished_on: {year}-06-01\nlanguage: en\n---\n{body}\n")
+    (root / "entities" / f"{article_id}.yaml").write_text(
+        f"article: {article_id}\nparties:\n  - {{name: {seller}, evidence: '{seller}'}}\n"
+        f"agreements:\n  - key: bench-{a:07d}-supply\n    kind: supply_contract\n    title: Bench supply {a}\n"
+        f"    status: signed\n    minerals: [{MINERALS[a % len(MINERALS)]}]\n"
+        f"    parties: [{{name: {seller}, role: supplier}}, {{name: {buyer}, role: buyer}}]\n"
+        f"    evidence: '{head}'\n    volumes:\n" + "\n".join(volumes) + "\n")
+
+
+def _with_db(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+def copy_limit(url: str, rows: list[tuple]) -> float:
+    """Rows per second of a plain COPY of the same volume rows into an unlogged table."""
+    with psycopg.connect(url) as conn:
+        conn.execute("""create unlogged table bench_copy_limit (volume_id text, agreement_id text, article_id text,
+                        evidence_id text, mineral_id text, measure text, quantity numeric, unit text, bound text,
+                        per_year boolean, period_start date, period_end date)""")
+        t0 = time.perf_counter()
+        with conn.cursor().copy("copy bench_copy_limit from stdin") as copy:
+            for row in rows:
+                copy.write_row(row)
+        conn.commit()
+        return len(rows) / (time.perf_counter() - t0)
+
+
+def view_times(url: str, repeats: int = 5) -> dict[str, float]:
+    """Median milliseconds of `select count(*)` over each reporting view (computes every row)."""
+    out: dict[str, float] = {}
+    with psycopg.connect(url) as conn:
+        views = [r[0] for r in conn.execute(
+            "select table_name from information_schema.views where table_schema = 'reporting' order by 1")]
+        for view in views:
+            times = []
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier("reporting", view))).fetchone()
+                times.append((time.perf_counter() - t0) * 1000)
+            out[view] = round(statistics.median(times), 2)
+    return out
+
+
+def run_bench(server_url: str, rows: int, progress: Callable[[str], None] = lambda _s: None) -> dict:
+    from etl.db.migrate import upgrade_head
+    from etl.pipeline import check, load_checked
+
+    name = f"critmin_bench_{uuid.uuid4().hex[:8]}"
+    admin = _with_db(server_url, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    url = _with_db(server_url, name)
+    tmp = Path(tempfile.mkdtemp(prefix="critmin-bench-"))
+    result: dict = {"rows": rows, "database": name}
+    try:
+        progress("migrating the scratch database")
+        upgrade_head(url)
+        progress(f"generating {rows:,} synthetic volume facts")
+        seeds = tmp / "seeds"
+        n_articles = generate_seeds(seeds, rows)
+        result["articles"] = n_articles
+
+        progress("first load (extract → transform → validate → load)")
+        t0 = time.perf_counter()
+        checked = check(seeds)
+        _, counts = load_checked(url, checked, "bench")
+        first = time.perf_counter() - t0
+        assert not checked.problems, checked.problems[:3]
+        result["load_s"] = round(first, 3)
+        result["load_rows_per_s"] = round(rows / first)
+
+        progress("plain COPY of the same rows (the limit)")
+        with psycopg.connect(url) as conn:
+            volume_rows = conn.execute(
+                """select volume_id, agreement_id, article_id, evidence_id, mineral_id, measure, quantity, unit,
+                          bound, per_year, period_start, period_end from core.volume""").fetchall()
+        result["copy_limit_rows_per_s"] = round(copy_limit(url, volume_rows))
+        del volume_rows
+        result["ratio"] = round(result["load_rows_per_s"] / result["copy_limit_rows_per_s"], 3)
+
+        progress("reload of unchanged input")
+        t0 = time.perf_counter()
+        load_checked(url, check(seeds), "bench")
+        result["reload_unchanged_s"] = round(time.perf_counter() - t0, 3)
+
+        progress("reload with 1% of articles changed")
+        rng = random.Random(7)
+        for a in rng.sample(range(n_articles), max(1, n_articles // 100)):
+            write_article(seeds, a, VOLUMES_PER_ARTICLE if (a + 1) * VOLUMES_PER_ARTICLE <= rows else rows - a * VOLUMES_PER_ARTICLE,
+                          random.Random(a), variant=1)
+        t0 = time.perf_counter()
+        _, counts = load_checked(url, check(seeds), "bench")
+        result["reload_1pct_changed_s"] = round(time.perf_counter() - t0, 3)
+        result["reload_1pct_articles_updated"] = counts.articles_updated
+
+        progress("timing the reporting views")
+        result["view_query_ms"] = view_times(url)
+        result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+    return result
