@@ -232,6 +232,34 @@ def status(limit: int = typer.Option(5, help="How many recent runs to show.")) -
                 out.print(f"rejected in run {runs[0][0]}: {where}: {reason}", soft_wrap=True)
 
 
+@app.command()
+def bench(
+    rows: int = typer.Option(100_000, "--rows", min=100, help="How many synthetic volume facts to load."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
+) -> None:
+    """Measure the load path against the plain-COPY limit, in a scratch database that is dropped after."""
+    import json
+
+    from etl.bench import run_bench
+
+    url = _owner_url()
+    with err.status("benchmarking") as status:
+        result = run_bench(url, rows, progress=lambda msg: status.update(msg))
+    if as_json:
+        print(json.dumps(result))
+        return
+    table = Table(title=f"critmin bench: {rows:,} volume facts ({result['articles']:,} articles)")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in result.items():
+        if key == "view_query_ms":
+            for view, ms in value.items():
+                table.add_row(f"reporting.{view} (median ms)", f"{ms:.1f}")
+        elif key != "database":
+            table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
+    out.print(table)
+
+
 def main() -> None:
     """Entry point: run the app, turning known errors into one line and an exit status."""
     import psycopg
