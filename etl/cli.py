@@ -95,6 +95,10 @@ def db_url(
     show_password: bool = typer.Option(False, "--show-password", help="Print the password instead of ***."),
 ) -> None:
     """Print the connection URL (password masked unless --show-password)."""
+    if reader and not external_url():
+        from etl.views import ensure_embedded_reader
+
+        ensure_embedded_reader(database_url())
     url = reader_url() if reader else database_url()
     out.print(url if show_password else mask_url(url), soft_wrap=True)
 
@@ -193,6 +197,10 @@ def run(seeds: Path = SeedsOption) -> None:
     url = _owner_url()
     upgrade_head(url)
     code = _load(seeds_dir, "run")
+    if not external_url():
+        from etl.views import ensure_embedded_reader
+
+        ensure_embedded_reader(url)
     counts = _counts(url)
     out.print(
         f"critmin now holds {counts['article']} articles, {counts['agreement']} agreements, "
@@ -258,6 +266,15 @@ def bench(
         elif key != "database":
             table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
     out.print(table)
+
+
+def _register_commands() -> None:
+    from etl.cli_report import register as register_report
+
+    register_report(app, db_app)
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -60,7 +60,7 @@ comparable_volumes as (
                 volumes.measure = 'money' and volumes.amount_usd is not null
                 then volumes.amount_usd
             else volumes.quantity
-        end as compared_quantity,
+        end::numeric(28, 6) as compared_quantity,
         case
             when
                 volumes.measure = 'mass' and volumes.quantity_tonnes is not null
@@ -148,7 +148,8 @@ final as (
         disagreements.compared_unit as unit,
         disagreements.quantity_a,
         disagreements.quantity_b,
-        disagreements.quantity_b - disagreements.quantity_a as difference,
+        (disagreements.quantity_b - disagreements.quantity_a)::numeric(28, 6)
+            as difference,
         disagreements.bound_a,
         disagreements.bound_b,
         disagreements.article_id_a,

@@ -89,8 +89,8 @@ volumes_per_mineral as (
     select
         volumes.mineral_id,
         count(*) as volume_count,
-        sum(volumes.quantity_tonnes) as stated_tonnes,
-        sum(volumes.amount_usd) as stated_amount_usd
+        sum(volumes.quantity_tonnes)::numeric(28, 6) as stated_tonnes,
+        sum(volumes.amount_usd)::numeric(24, 2) as stated_amount_usd
     from volumes
     where volumes.mineral_id is not null
     group by 1

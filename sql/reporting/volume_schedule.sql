@@ -52,8 +52,8 @@ final as (
     select
         volume_years.mineral_id as mineral,
         volume_years.schedule_year as calendar_year,
-        sum(volume_years.quantity_tonnes) as tonnes,
-        sum(volume_years.amount_usd) as amount_usd,
+        sum(volume_years.quantity_tonnes)::numeric(28, 6) as tonnes,
+        sum(volume_years.amount_usd)::numeric(24, 2) as amount_usd,
         count(distinct volume_years.volume_id) as volume_count,
         count(distinct volume_years.agreement_id) as agreement_count,
         string_agg(
