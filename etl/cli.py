@@ -269,9 +269,11 @@ def bench(
 
 
 def _register_commands() -> None:
+    from etl.cli_extract import register as register_extract
     from etl.cli_report import register as register_report
 
     register_report(app, db_app)
+    register_extract(app)
 
 
 _register_commands()
