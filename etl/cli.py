@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import typer
+from psycopg import sql
 from rich.console import Console
 from rich.table import Table
 
@@ -184,7 +185,8 @@ def _counts(url: str) -> dict[str, int]:
 
     tables = ("article", "party", "agreement", "volume", "evidence", "market_claim")
     with psycopg.connect(url) as conn:
-        return {t: conn.execute(f"select count(*) from core.{t}").fetchone()[0] for t in tables}  # noqa: S608 - fixed names
+        return {t: conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier("core", t))).fetchone()[0]
+                for t in tables}
 
 
 @app.command()
@@ -269,11 +271,13 @@ def bench(
 
 
 def _register_commands() -> None:
+    from etl.cli_doctor import register as register_doctor
     from etl.cli_extract import register as register_extract
     from etl.cli_report import register as register_report
 
     register_report(app, db_app)
     register_extract(app)
+    register_doctor(app)
 
 
 _register_commands()
@@ -297,10 +301,9 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except Exception as exc:
+        # Usage errors: typer vendors its own copy of click's ClickException, so match by name.
+        if any(c.__name__ == "ClickException" for c in type(exc).__mro__):
             exc.show()
             sys.exit(2)
         raise

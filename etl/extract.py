@@ -124,22 +124,28 @@ def _decode(data: bytes, rel: str, problems: list[Problem]) -> str | None:
     return text.removeprefix("\ufeff")
 
 
-MAX_YAML_ALIASES = 100  # seed files need none; thousands are an expansion bomb ("billion laughs")
 _MAY_HAVE_ALIAS = re.compile(r"\*[^\s*]")
 
 
-def _count_aliases(text: str) -> None:
-    """Refuse an alias expansion bomb before it is built (rendering it would never end)."""
+def _refuse_collection_aliases(text: str) -> None:
+    """An alias of a list or mapping can expand without bound ("billion laughs"): refuse it.
+
+    Aliases of plain values are harmless and allowed; seed files need neither."""
     if not _MAY_HAVE_ALIAS.search(text):
         return  # the usual case: no alias, no second pass
-    n = sum(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=_BaseLoader))
-    if n > MAX_YAML_ALIASES:
-        raise ValueError(f"{n} aliases (*name), over the limit of {MAX_YAML_ALIASES}: a possible expansion bomb")
+    collections: set[str] = set()
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)) and event.anchor:
+            collections.add(event.anchor)
+        elif isinstance(event, yaml.AliasEvent) and event.anchor in collections:
+            raise yaml.composer.ComposerError(
+                None, None, f"alias *{event.anchor} repeats a list or mapping: write it out (aliases of "
+                "collections can expand without bound)", event.start_mark)
 
 
 def parse_yaml(text: str, rel: str, problems: list[Problem], record: str | None = None) -> Any:
     try:
-        _count_aliases(text)
+        _refuse_collection_aliases(text)
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -263,6 +269,11 @@ def _seed_files(folder: Path, suffixes: tuple[str, ...], root: Path, problems: l
         if path.name.startswith(".") or path.name.lower() == "readme.md":
             continue
         if path.suffix.lower() not in suffixes:
+            continue
+        try:
+            path.name.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as surrogates; no id can come of it
+            problems.append(Problem(_rel(path, root), "the file name is not valid UTF-8: rename the file"))
             continue
         if path.is_symlink():
             try:

@@ -268,13 +268,24 @@ class _ArticleContext:
         ok, start, end = self.period(item, record)
         if not ok:
             return None
+        if start and end and end < start:
+            self.problem(f"the period ends ({end}) before it starts ({start})", record, "period_end", end)
+            return None
         unit = item.get("unit")
         measure = item.get("measure")
+        allowed = domain.UNITS_BY_MEASURE.get(measure) if isinstance(measure, str) else None
+        if allowed and unit in domain.UNITS and unit not in allowed:
+            self.problem(f"{unit!r} is not a unit of {measure} (expected {', '.join(allowed)})", record, "unit", unit)
+            return None
         tonnes = quantities.to_tonnes(quantity, unit) if measure == "mass" and unit in domain.MASS_UNITS else None
         usd = None
         if measure == "money" and unit in domain.CURRENCIES:
             rate = self.lex.usd_per_unit(unit, self.published_on or start)
-            usd = (quantity * rate).quantize(Decimal("0.01")) if rate is not None else None
+            try:
+                usd = (quantity * rate).quantize(Decimal("0.01")) if rate is not None else None
+            except InvalidOperation:  # more digits than Decimal keeps: far beyond any real amount
+                self.problem(f"quantity {quantity:e} {unit} is implausibly large", record, "quantity", raw)
+                return None
         return {
             "measure": measure, "quantity": quantity, "unit": unit,
             "bound": item.get("bound", "exact"), "period_start": start, "period_end": end,

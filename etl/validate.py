@@ -46,6 +46,29 @@ def _is_decimal(series: pd.Series) -> pd.Series:
     return series.map(lambda v: isinstance(v, Decimal) and v.is_finite())
 
 
+def _fits(precision: int, scale: int):
+    """numeric(p, s): under 10^(p-s), and not a positive number that rounds to zero."""
+    limit = Decimal(10) ** (precision - scale)
+    step = Decimal(1).scaleb(-scale)
+
+    def ok(v: Any) -> bool:
+        if not (isinstance(v, Decimal) and v.is_finite()):
+            return True  # reported by is_number
+        return abs(v) < limit and (v == 0 or abs(v) >= step / 2)
+    return lambda s: s.map(ok)
+
+
+def _plain_text(v: Any) -> bool:
+    """PostgreSQL text holds neither NUL nor unpaired surrogates."""
+    if not isinstance(v, str):
+        return True
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in v
+
+
 # Checks beyond what one column's type says; named so messages can explain them.
 EXTRA_CHECKS: dict[str, list[pa.Check]] = {
     "quantity": [pa.Check(lambda s: s.map(lambda v: v > 0), name="positive")],
@@ -74,6 +97,11 @@ def schema_for(table_name: str) -> pa.DataFrameSchema:
         checks = list(rules.get(column.name, []))
         if isinstance(column.type, Numeric):
             checks.insert(0, pa.Check(_is_decimal, name="is_number"))
+            if column.type.precision is not None:
+                checks.append(pa.Check(_fits(column.type.precision, column.type.scale or 0),
+                                       name=f"fits_numeric_{column.type.precision}_{column.type.scale or 0}"))
+        if isinstance(column.type, String):
+            checks.append(pa.Check(lambda s: s.map(_plain_text), name="plain_text"))
         if isinstance(column.type, String) and column.type.length:
             checks.append(pa.Check.str_length(max_value=column.type.length, name="max_length"))
         checks += EXTRA_CHECKS.get(column.name, [])
@@ -108,6 +136,8 @@ _REASONS = {
     "not_nullable": "is required",
     "max_length": "is too long",
     "non_negative": "must not be negative",
+    "fits_numeric": "does not fit the column: too large, or too small to keep",
+    "plain_text": "contains a NUL character or an unpaired surrogate, which PostgreSQL text cannot hold",
 }
 
 

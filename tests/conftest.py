@@ -48,13 +48,19 @@ def server_url(tmp_path_factory) -> Iterator[str]:
     if external:
         yield with_database(external, "postgres")
         return
+    import shutil
+    import tempfile
+
     from etl.db.server import EmbeddedServer
 
-    home = tmp_path_factory.mktemp("critmin-home")
+    # Outside pytest's own temp root: a second pytest session (as root) resets that root's
+    # permissions, which the server's system user needs.
+    home = Path(tempfile.mkdtemp(prefix="critmin-test-home-"))
     server = EmbeddedServer(home)
     info = server.start()
     yield with_database(info.url(), "postgres")
     server.stop()
+    shutil.rmtree(home, ignore_errors=True)
 
 
 def create_database(server_url: str, name: str, template: str | None = None) -> str:
