@@ -120,64 +120,71 @@ def migrate() -> None:
 # ------------------------------------------------------------------------------------ ETL
 
 
-def _print_problems(problems) -> None:
-    for p in problems:
+AutoOption = typer.Option(True, "--auto/--no-auto",
+                          help="Draft facts with the extractor for articles that have no curated file (loaded as review_status 'auto').")
+
+
+def _print_report(report) -> None:
+    for p in report.problems:
         err.print(f"[red]rejected[/red] {p.line()}", soft_wrap=True)
+    for w in report.warnings:
+        err.print(f"[yellow]warning[/yellow] {w}", soft_wrap=True)
 
 
-def _check_with_progress(seeds: Path):
-    from rich.progress import Progress
+def _progress(seeds: Path, label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from etl.pipeline import check
+    progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        transient=True, console=err, disable=not err.is_terminal)
+    articles = seeds / "articles"
+    total = sum(1 for _ in articles.iterdir()) if articles.is_dir() else 0
+    task = progress.add_task(label, total=total)
+    return progress, lambda n: progress.update(task, completed=n)
 
-    stages = ["extract", "transform", "validate"]
-    with Progress(transient=True, console=err, disable=not err.is_terminal) as progress:
-        task = progress.add_task("checking seeds", total=len(stages))
-        checked = check(seeds, progress=lambda stage: progress.advance(task))
-    return checked
 
-
-def _load(seeds: Path, command: str) -> int:
-    from rich.progress import Progress
-
-    from etl.pipeline import load_checked
+def _load(seeds: Path, command: str, auto: bool) -> int:
+    from etl import pipeline
 
     url = _owner_url()
-    checked = _check_with_progress(seeds)
-    with Progress(transient=True, console=err, disable=not err.is_terminal) as progress:
-        task = progress.add_task("loading articles", total=max(len(checked.accepted), 1))
-        run_id, counts = load_checked(
-            url, checked, command,
+    progress, advance = _progress(seeds, "loading articles")
+    with progress:
+        report = pipeline.load(
+            url, seeds, command, auto=auto,
             on_wait=lambda: err.print("another critmin load is running; waiting for it to finish…"),
-            on_article=lambda _id: progress.advance(task),
+            on_progress=advance,
         )
-    _print_problems(checked.problems)
-    table = Table(title=f"run {run_id}: {seeds}", show_header=True)
+    _print_report(report)
+    counts = report.counts
+    table = Table(title=f"run {report.run_id}: {seeds}", show_header=True)
     for col in ("articles read", "inserted", "updated", "unchanged", "rejected", "fact rows written"):
         table.add_column(col, justify="right")
-    rejected = len({p.file for p in checked.problems if p.file.startswith(("articles/", "entities/"))})
-    table.add_row(str(checked.articles_read), str(counts.articles_inserted), str(counts.articles_updated),
-                  str(counts.articles_unchanged), str(len(checked.rejected) or rejected), str(counts.facts_inserted))
+    table.add_row(str(report.articles_read), str(counts.articles_inserted), str(counts.articles_updated),
+                  str(counts.articles_unchanged), str(report.rejected), str(counts.facts_inserted))
     out.print(table)
-    if checked.fatal:
+    if report.fatal:
         err.print("[red]nothing was loaded:[/red] the reference files under seeds/reference have errors (listed above)")
-    return 1 if checked.problems else 0
+    return 1 if report.problems else 0
 
 
 @app.command()
-def validate(seeds: Path = SeedsOption) -> None:
+def validate(seeds: Path = SeedsOption, auto: bool = AutoOption) -> None:
     """Check every seed file without writing anything; list each problem."""
-    checked = _check_with_progress(_seeds(seeds))
-    _print_problems(checked.problems)
-    out.print(f"{checked.articles_read} articles read: {len(checked.accepted)} valid, "
-              f"{len(checked.rejected)} rejected, {len(checked.problems)} problems")
-    raise typer.Exit(1 if checked.problems else 0)
+    from etl.pipeline import check
+
+    seeds_dir = _seeds(seeds)
+    progress, advance = _progress(seeds_dir, "checking articles")
+    with progress:
+        report = check(seeds_dir, auto=auto, on_progress=advance)
+    _print_report(report)
+    out.print(f"{report.articles_read} articles read: {report.accepted} valid, "
+              f"{report.rejected} rejected, {len(report.problems)} problems")
+    raise typer.Exit(1 if report.problems else 0)
 
 
 @app.command()
-def load(seeds: Path = SeedsOption) -> None:
+def load(seeds: Path = SeedsOption, auto: bool = AutoOption) -> None:
     """Load the seed folder into the database (unchanged articles are skipped)."""
-    raise typer.Exit(_load(_seeds(seeds), "load"))
+    raise typer.Exit(_load(_seeds(seeds), "load", auto))
 
 
 def _counts(url: str) -> dict[str, int]:
@@ -190,7 +197,7 @@ def _counts(url: str) -> dict[str, int]:
 
 
 @app.command()
-def run(seeds: Path = SeedsOption) -> None:
+def run(seeds: Path = SeedsOption, auto: bool = AutoOption) -> None:
     """Start the database if needed, migrate, load every seed, and print how to connect."""
     from etl.db.migrate import upgrade_head
 
@@ -198,7 +205,7 @@ def run(seeds: Path = SeedsOption) -> None:
     seeds_dir = _seeds(seeds)
     url = _owner_url()
     upgrade_head(url)
-    code = _load(seeds_dir, "run")
+    code = _load(seeds_dir, "run", auto)
     if not external_url():
         from etl.views import ensure_embedded_reader
 

@@ -54,14 +54,19 @@ class SeedSet:
 
     def content_hash(self, article_id: str) -> str:
         """SHA-256 of the article file and its curated file: unchanged hash → nothing to reload."""
-        digest = hashlib.sha256()
         article = next(a for a in self.articles if a.meta.get("id") == article_id)
-        digest.update(article.raw_bytes)
-        digest.update(b"\0")
         ent = self.entities.get(article_id)
-        if ent is not None:
-            digest.update(ent.raw_bytes)
-        return digest.hexdigest()
+        return content_hash(article.raw_bytes, ent.raw_bytes if ent is not None else None)
+
+
+def content_hash(article_bytes: bytes, entity_bytes: bytes | None, salt: bytes = b"") -> str:
+    """SHA-256 of an article file and its facts file (`salt` marks auto-extracted facts)."""
+    digest = hashlib.sha256(article_bytes)
+    digest.update(b"\0")
+    if entity_bytes is not None:
+        digest.update(entity_bytes)
+    digest.update(salt)
+    return digest.hexdigest()
 
 
 # libyaml's parser when PyYAML has it (10× faster on big seed sets), the pure-Python one otherwise.
@@ -163,9 +168,9 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     return m.group(1), text[m.end():]
 
 
-def read_article(path: Path, root: Path, problems: list[Problem]) -> ArticleFile | None:
+def read_article(path: Path, root: Path, problems: list[Problem], data: bytes | None = None) -> ArticleFile | None:
     rel = _rel(path, root)
-    data = _read_bytes(path, rel, problems)
+    data = data if data is not None else _read_bytes(path, rel, problems)
     if data is None:
         return None
     text = _decode(data, rel, problems)
@@ -190,9 +195,9 @@ def read_article(path: Path, root: Path, problems: list[Problem]) -> ArticleFile
     return ArticleFile(path, rel, meta, body.strip("\n"), data)
 
 
-def read_entity_file(path: Path, root: Path, problems: list[Problem]) -> EntityFile | None:
+def read_entity_file(path: Path, root: Path, problems: list[Problem], data: bytes | None = None) -> EntityFile | None:
     rel = _rel(path, root)
-    data = _read_bytes(path, rel, problems)
+    data = data if data is not None else _read_bytes(path, rel, problems)
     if data is None:
         return None
     text = _decode(data, rel, problems)
@@ -224,6 +229,37 @@ def read_reference(root: Path, problems: list[Problem]) -> Reference | None:
             return None
         lists[name] = parsed
     return Reference(lists["minerals"], lists["parties"], lists["fx"])
+
+
+@dataclass
+class SeedIndex:
+    """The seed files of a folder, paired by name (articles/<id>.md ↔ entities/<id>.yaml), unread."""
+
+    root: Path
+    articles: dict[str, Path] = field(default_factory=dict)    # by file stem (= article id)
+    entities: dict[str, Path] = field(default_factory=dict)    # paired with an article of the same stem
+    orphan_entities: list[Path] = field(default_factory=list)  # no article of that stem: parsed to say why
+    extra_articles: list[Path] = field(default_factory=list)   # a second file with the same stem (x.md, x.txt)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def index_seeds(root: Path) -> SeedIndex:
+    index = SeedIndex(root=root)
+    article_dir = root / "articles"
+    if not article_dir.is_dir():
+        index.problems.append(Problem(_rel(article_dir, root), "no articles folder in the seed folder"))
+        return index
+    for path in _seed_files(article_dir, (".md", ".txt", ".markdown"), root, index.problems):
+        if path.stem in index.articles:
+            index.extra_articles.append(path)
+        else:
+            index.articles[path.stem] = path
+    for path in _seed_files(root / "entities", (".yaml", ".yml"), root, index.problems):
+        if path.stem in index.articles and path.stem not in index.entities:
+            index.entities[path.stem] = path
+        else:
+            index.orphan_entities.append(path)
+    return index
 
 
 def read_seeds(root: Path) -> SeedSet:

@@ -58,7 +58,8 @@ def _copy_rows(cur: psycopg.Cursor, target: sql.Composable, columns: list[str], 
     return n
 
 
-def upsert(cur: psycopg.Cursor, table: str, rows: list[dict[str, Any]], *, prune: bool = False) -> int:
+def upsert(cur: psycopg.Cursor, table: str, rows: list[dict[str, Any]], *, prune: bool = False,
+           update: bool = True) -> int:
     """Staging COPY then insert-or-update of rows that differ; returns rows written.
 
     With prune, rows absent from `rows` are deleted (reference aliases that were removed).
@@ -79,7 +80,7 @@ def upsert(cur: psycopg.Cursor, table: str, rows: list[dict[str, Any]], *, prune
             s_pk=sql.SQL(", ").join(sql.Identifier("s", c) for c in pk),
             t_pk=sql.SQL(", ").join(sql.Identifier("t", c) for c in pk)))
         written += cur.rowcount
-    if non_key:
+    if non_key and update:
         action = sql.SQL("do update set ({lhs}) = row({rhs}) where ({cur_}) is distinct from ({new})").format(
             lhs=sql.SQL(", ").join(map(sql.Identifier, non_key)),
             rhs=sql.SQL(", ").join(sql.Identifier("excluded", c) for c in non_key),
@@ -93,19 +94,6 @@ def upsert(cur: psycopg.Cursor, table: str, rows: list[dict[str, Any]], *, prune
         pk=sql.SQL(", ").join(map(sql.Identifier, pk)), action=action))
     written += cur.rowcount
     return written
-
-
-def canonical_agreements(facts: list[ArticleFacts]) -> list[dict[str, Any]]:
-    """One row per agreement: title, kind and location from its earliest-published source."""
-    best: dict[str, tuple[tuple, dict[str, Any]]] = {}
-    for f in facts:
-        for row in f.rows["agreement"]:
-            published = row.get("_published_on")
-            rank = (published is None, published or 0, f.article_id)
-            key = row["agreement_id"]
-            if key not in best or rank < best[key][0]:
-                best[key] = (rank, row)
-    return [row for _, row in sorted(best.values(), key=lambda t: t[1]["agreement_id"])]
 
 
 def existing_hashes(cur: psycopg.Cursor, article_ids: list[str]) -> dict[str, str]:
@@ -123,58 +111,93 @@ def acquire_load_lock(cur: psycopg.Cursor, on_wait: Callable[[], None] | None = 
     cur.execute("select pg_advisory_xact_lock(%s)", (LOAD_LOCK_KEY,))
 
 
-def load(
-    conn: psycopg.Connection,
-    lex: Lexicon,
-    accepted: list[ArticleFacts],
-    *,
-    on_wait: Callable[[], None] | None = None,
-    on_article: Callable[[str], None] | None = None,
-) -> LoadCounts:
-    """Write reference data and every changed accepted article. Runs inside the caller's transaction."""
-    counts = LoadCounts()
-    with conn.cursor() as cur:
-        acquire_load_lock(cur, on_wait)
-        for table in ("mineral", "party", "fx_rate"):
-            counts.reference_changed += upsert(cur, table, lex.rows[table])
-        for table in ("mineral_alias", "party_alias"):
-            counts.reference_changed += upsert(cur, table, lex.rows[table], prune=True)
+def begin_load(cur: psycopg.Cursor, lex: Lexicon, on_wait: Callable[[], None] | None = None) -> int:
+    """Take the load lock and bring the reference lexicons up to date; returns rows written."""
+    acquire_load_lock(cur, on_wait)
+    written = 0
+    for table in ("mineral", "party", "fx_rate"):
+        written += upsert(cur, table, lex.rows[table])
+    for table in ("mineral_alias", "party_alias"):
+        written += upsert(cur, table, lex.rows[table], prune=True)
+    return written
 
-        known = existing_hashes(cur, [f.article_id for f in accepted])
-        changed = [f for f in accepted if known.get(f.article_id) != f.content_hash]
-        counts.articles_unchanged = len(accepted) - len(changed)
-        counts.articles_inserted = sum(1 for f in changed if f.article_id not in known)
-        counts.articles_updated = len(changed) - counts.articles_inserted
-        if changed:
-            ids = [f.article_id for f in changed]
-            for table in reversed(FACT_TABLES):
-                cur.execute(sql.SQL("delete from {} where article_id = any(%s)").format(sql.Identifier("core", table)), (ids,))
-                counts.facts_deleted += cur.rowcount
-            upsert(cur, "article", [f.rows["article"][0] for f in changed])
-        counts.agreements_changed = upsert(cur, "agreement", canonical_agreements(accepted))
-        for table in FACT_TABLES:
-            rows = [row for f in changed for row in f.rows[table]]
-            n = _copy_rows(cur, sql.Identifier("core", table), _columns(table), rows)
-            counts.per_table[table] = n
-            counts.facts_inserted += n
-        for f in changed:
-            if on_article:
-                on_article(f.article_id)
-        if changed:
-            # The loader re-checks every quote against the stored article text.
-            cur.execute(
-                """select e.evidence_id from core.evidence e join core.article a using (article_id)
-                   where a.article_id = any(%s)
-                     and substr(a.body, e.start_offset + 1, e.end_offset - e.start_offset) <> e.quote""",
-                ([f.article_id for f in changed],),
-            )
-            bad = [r[0] for r in cur.fetchall()]
-            if bad:
-                raise RuntimeError(f"evidence offsets do not match the stored article text: {bad[:5]}")
-        # An agreement no article reports any more goes with its last source.
-        cur.execute("delete from core.agreement g where not exists (select 1 from core.agreement_status s where s.agreement_id = g.agreement_id)")
-        counts.agreements_changed += cur.rowcount
-    return counts
+
+def load_articles(cur: psycopg.Cursor, accepted: list[ArticleFacts], counts: LoadCounts) -> set[str]:
+    """Replace the facts of every changed article; returns the agreements whose sources changed."""
+    known = existing_hashes(cur, [f.article_id for f in accepted])
+    changed = [f for f in accepted if known.get(f.article_id) != f.content_hash]
+    if not changed:
+        return set()
+    counts.articles_inserted += sum(1 for f in changed if f.article_id not in known)
+    counts.articles_updated += sum(1 for f in changed if f.article_id in known)
+    ids = [f.article_id for f in changed]
+    cur.execute("select distinct agreement_id from core.agreement_status where article_id = any(%s)", (ids,))
+    affected = {r[0] for r in cur.fetchall()}
+    for table in reversed(FACT_TABLES):
+        cur.execute(sql.SQL("delete from {} where article_id = any(%s)").format(sql.Identifier("core", table)), (ids,))
+        counts.facts_deleted += cur.rowcount
+    upsert(cur, "article", [f.rows["article"][0] for f in changed])
+    # New agreements get a row first (facts point at it); finish_load settles title and kind.
+    new_agreements = {row["agreement_id"]: row for f in changed for row in f.rows["agreement"]}
+    upsert(cur, "agreement", list(new_agreements.values()), update=False)
+    affected |= set(new_agreements)
+    for table in FACT_TABLES:
+        rows = [row for f in changed for row in f.rows[table]]
+        n = _copy_rows(cur, sql.Identifier("core", table), _columns(table), rows)
+        counts.per_table[table] = counts.per_table.get(table, 0) + n
+        counts.facts_inserted += n
+    # The loader re-checks every quote against the stored article text.
+    cur.execute(
+        """select e.evidence_id from core.evidence e join core.article a using (article_id)
+           where a.article_id = any(%s)
+             and substr(a.body, e.start_offset + 1, e.end_offset - e.start_offset) <> e.quote""",
+        (ids,),
+    )
+    bad = [r[0] for r in cur.fetchall()]
+    if bad:
+        raise RuntimeError(f"evidence offsets do not match the stored article text: {bad[:5]}")
+    return affected
+
+
+# An agreement's title, kind and location are those of its earliest-published source that gives them.
+_SETTLE_AGREEMENTS = """
+with sources as (
+    select s.agreement_id, s.title, s.kind, s.location,
+           row_number() over (partition by s.agreement_id
+                              order by a.published_on nulls last, a.article_id) as source_rank
+    from core.agreement_status as s
+    join core.article as a on a.article_id = s.article_id
+    where s.agreement_id = any(%(ids)s)
+),
+settled as (
+    select agreement_id,
+           (array_agg(title order by source_rank) filter (where title is not null))[1] as title,
+           (array_agg(kind order by source_rank) filter (where kind is not null))[1] as kind,
+           (array_agg(location order by source_rank) filter (where location is not null))[1] as location
+    from sources
+    group by agreement_id
+)
+update core.agreement as g
+set title = coalesce(s.title, g.title), kind = coalesce(s.kind, g.kind), location = s.location
+from settled as s
+where g.agreement_id = s.agreement_id
+  and (g.title, g.kind, g.location) is distinct from (coalesce(s.title, g.title), coalesce(s.kind, g.kind), s.location)
+"""
+
+
+def finish_load(cur: psycopg.Cursor, affected: set[str], counts: LoadCounts) -> None:
+    """Settle the agreements whose sources changed; drop those no article reports any more."""
+    if not affected:
+        return
+    ids = sorted(affected)
+    cur.execute(_SETTLE_AGREEMENTS, {"ids": ids})
+    counts.agreements_changed += cur.rowcount
+    cur.execute(
+        """delete from core.agreement g where g.agreement_id = any(%s)
+           and not exists (select 1 from core.agreement_status s where s.agreement_id = g.agreement_id)""",
+        (ids,),
+    )
+    counts.agreements_changed += cur.rowcount
 
 
 def record_rejections(conn: psycopg.Connection, run_id: int, problems: list[Problem]) -> None:

@@ -1,66 +1,237 @@
 """The ETL flow end to end: extract → transform → validate → load, one direction.
 
-The unit of acceptance is one article: an article with any problem is rejected whole (its
-earlier version, if loaded, stays). Problems in the shared reference files stop the load.
+Articles are processed in chunks (memory stays flat however many there are) inside ONE database
+transaction per run. An article whose files hash as before is skipped before any parsing. The
+unit of acceptance is one article: an article with any problem is rejected whole and its earlier
+version, if loaded, stays. Problems in the shared reference files stop the load.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import psycopg
 
-from etl.extract import read_seeds
-from etl.load import LoadCounts, load, record_rejections
+from etl.extract import (
+    ArticleFile,
+    EntityFile,
+    SeedIndex,
+    content_hash,
+    index_seeds,
+    read_article,
+    read_entity_file,
+    read_reference,
+)
+from etl.load import (
+    LoadCounts,
+    begin_load,
+    existing_hashes,
+    finish_load,
+    load_articles,
+    record_rejections,
+)
 from etl.problems import Problem
-from etl.transform import ArticleFacts, Lexicon, transform
+from etl.transform import (
+    ArticleFacts,
+    Lexicon,
+    article_id_problems,
+    build_lexicon,
+    transform_article,
+)
 from etl.validate import validate_articles, validate_reference
+
+CHUNK_ARTICLES = 2000
+# Part of the content hash of auto-extracted facts: a new extractor re-drafts every such article.
+AUTO_SALT = b"auto-extracted:v1"
 
 
 @dataclass
-class Checked:
-    """The outcome of extract → transform → validate, before anything is written."""
+class Report:
+    """What a run read, accepted, skipped and rejected, and why."""
 
     seeds_dir: Path
-    lexicon: Lexicon | None
-    accepted: list[ArticleFacts] = field(default_factory=list)
-    rejected: list[ArticleFacts] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)   # every problem, in file order
+    lexicon: Lexicon | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     articles_read: int = 0
+    accepted: int = 0
+    unchanged: int = 0
+    rejected_ids: set[str] = field(default_factory=set)
+    run_id: int | None = None
+    counts: LoadCounts = field(default_factory=LoadCounts)
 
     @property
     def fatal(self) -> bool:
         """Reference data is broken: nothing can be loaded safely."""
         return self.lexicon is None or any(p.article_id is None and p.file.startswith("reference") for p in self.problems)
 
+    @property
+    def rejected(self) -> int:
+        return len(self.rejected_ids)
 
-def check(seeds_dir: Path, progress: Callable[[str], None] | None = None) -> Checked:
-    seeds = read_seeds(seeds_dir)
-    if progress:
-        progress("extract")
-    lex, facts, problems = transform(seeds)
-    if progress:
-        progress("transform")
-    problems = list(seeds.problems) + problems
-    if lex is not None:
-        problems += validate_reference(lex)
-        problems += validate_articles(facts)
-    if progress:
-        progress("validate")
-    out = Checked(seeds_dir, lex, articles_read=len(seeds.articles))
-    bad_ids = {p.article_id for p in problems if p.article_id}
-    for f in facts:
-        if f.problems or f.article_id in bad_ids:
-            out.rejected.append(f)
+
+def _read(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
+    from etl.extract import _read_bytes, _rel
+
+    return _read_bytes(path, _rel(path, root), problems)
+
+
+def _owned(problems: list[Problem], start: int, article_id: str) -> None:
+    """Problems found since `start` reject `article_id`."""
+    problems[start:] = [p if p.article_id else replace(p, article_id=article_id) for p in problems[start:]]
+
+
+def _orphan_problems(index: SeedIndex, problems: list[Problem]) -> None:
+    """Entity files not named after an article: say whose they claim to be, and reject that one."""
+    for path in index.orphan_entities:
+        before = len(problems)
+        ent = read_entity_file(path, index.root, problems)
+        if ent is None:
+            _owned(problems, before, path.stem)
+            continue
+        target = ent.data.get("article") or path.stem
+        if not isinstance(target, str):
+            problems.append(Problem(ent.rel, "'article' must be an article id", field="article", article_id=path.stem))
+        elif target not in index.articles:
+            problems.append(Problem(ent.rel, f"entity file for a missing article {target!r}: add seeds/articles/{target}.md or fix 'article'",
+                                    field="article"))
+        elif target in index.entities:
+            problems.append(Problem(ent.rel, f"a second entity file for article {target!r} (first: entities/{index.entities[target].name})",
+                                    field="article", article_id=target))
         else:
-            out.accepted.append(f)
-    for f in facts:
-        problems += f.problems
-    out.problems = sorted(problems, key=lambda p: (p.file, p.record or "", p.field or ""))
-    # A file that could not even be read counts as a rejected article too.
-    return out
+            problems.append(Problem(ent.rel, f"names article {target!r}: name the file entities/{target}.yaml",
+                                    field="article", article_id=target))
+
+
+def _article_facts(stem: str, index: SeedIndex, lex: Lexicon, known: dict[str, str], auto: bool,
+                   report: Report) -> ArticleFacts | None:
+    """One article's facts, or None when it is unchanged or unreadable (problems recorded)."""
+    problems = report.problems
+    before = len(problems)
+    art_path, ent_path = index.articles[stem], index.entities.get(stem)
+    art_bytes = _read(art_path, index.root, problems)
+    ent_bytes = _read(ent_path, index.root, problems) if ent_path else None
+    if art_bytes is None or (ent_path and ent_bytes is None):
+        _owned(problems, before, stem)
+        return None
+    drafted = ent_path is None and auto
+    digest = content_hash(art_bytes, ent_bytes, AUTO_SALT if drafted else b"")
+    if known.get(stem) == digest:
+        report.unchanged += 1
+        return None
+    art = read_article(art_path, index.root, problems, data=art_bytes)
+    ent = read_entity_file(ent_path, index.root, problems, data=ent_bytes) if ent_path else None
+    if art is None or (ent_path and ent is None):
+        _owned(problems, before, stem)
+        return None
+    if ent is not None and "article" in ent.data and ent.data["article"] != stem:
+        target = ent.data["article"]
+        reason = ("'article' must be an article id" if not isinstance(target, str)
+                  else f"names article {target!r} but the file belongs to {stem!r}")
+        problems.append(Problem(ent.rel, reason, field="article", article_id=stem))
+        return None
+    claimed = art.meta.get("id")
+    if claimed != stem:
+        # Ids are file names: a file claiming another id is rejected before its facts are built,
+        # so it cannot collide with the article that really has that id.
+        facts = ArticleFacts(stem, art.rel, digest)
+        facts.problems += [replace(p, article_id=stem) for p in article_id_problems(art, str(claimed))]
+        if isinstance(claimed, str) and claimed in index.articles:
+            facts.problems.append(Problem(art.rel, f"duplicate article id {claimed!r} (also in articles/{index.articles[claimed].name})",
+                                          record="front matter", field="id", article_id=stem))
+        return facts
+    if drafted:
+        ent = _auto_entities(art, stem)
+    return transform_article(art, ent, lex, digest, "auto" if drafted else "curated")
+
+
+def _auto_entities(art: ArticleFile, stem: str) -> EntityFile:
+    """Facts drafted by the extractor for an article that has no curated file."""
+    from etl.extractor import draft_entities
+
+    meta = art.meta
+    draft = draft_entities(stem, art.body, meta.get("published_on"), meta.get("language"),
+                           title=meta.get("title"))
+    data = {k: v for k, v in draft.items() if not k.startswith("_")}
+    return EntityFile(art.path, f"{art.rel} (auto-extracted facts)", data, b"")
+
+
+def _chunks(index: SeedIndex, lex: Lexicon, known: dict[str, str], auto: bool, chunk_size: int,
+            report: Report, on_progress: Callable[[int], None] | None) -> Iterator[list[ArticleFacts]]:
+    """Accepted articles, a chunk at a time; rejections go to the report."""
+    seen: dict[str, str] = {}
+    pending: list[tuple[ArticleFacts, ArticleFile | None]] = []
+    stems = sorted(index.articles)
+    report.articles_read = len(stems) + len(index.extra_articles)
+    for path in index.extra_articles:
+        report.problems.append(Problem(str(path.relative_to(index.root)),
+                                       f"duplicate article id {path.stem!r} (also in articles/{index.articles[path.stem].name})",
+                                       record="front matter", field="id", article_id=path.stem))
+    blocked = {p.article_id for p in report.problems if p.article_id}
+    for n, stem in enumerate(stems, 1):
+        facts = _article_facts(stem, index, lex, known, auto, report)
+        if facts is not None:
+            other = seen.get(facts.article_id)
+            if other is not None:
+                facts.problems.append(Problem(facts.rel, f"duplicate article id {facts.article_id!r} (also in {other})",
+                                              record="front matter", field="id", article_id=facts.article_id))
+            seen.setdefault(facts.article_id, facts.rel)
+            pending.append(facts)
+        if len(pending) >= chunk_size or (n == len(stems) and pending):
+            yield _settle(pending, blocked, report)
+            pending = []
+        if on_progress:
+            on_progress(n)
+
+
+def _settle(batch: list[ArticleFacts], blocked: set[str], report: Report) -> list[ArticleFacts]:
+    """Validate a chunk; keep the accepted, record the rejected (auto facts that fail are dropped)."""
+    report.problems += validate_articles(batch)
+    accepted = []
+    for f in batch:
+        drafted = [p for p in f.problems if p.file != f.rel]
+        if f.review_status == "auto" and drafted:
+            # The extractor's mistakes must not reject the article: its facts are dropped, with a warning.
+            report.warnings += [f"auto-extracted facts of {f.article_id} dropped: {p.line()}" for p in drafted]
+            f.problems = [p for p in f.problems if p.file == f.rel]
+            f.rows = {table: rows if table == "article" else [] for table, rows in f.rows.items()}
+        if f.problems or f.article_id in blocked:
+            report.problems += f.problems
+            report.rejected_ids.add(f.article_id)
+        else:
+            accepted.append(f)
+    report.accepted += len(accepted)
+    return accepted
+
+
+def prepare(seeds_dir: Path) -> tuple[SeedIndex, Report]:
+    report = Report(seeds_dir)
+    ref = read_reference(seeds_dir, report.problems)
+    if ref is not None:
+        report.lexicon = build_lexicon(ref, report.problems)
+        report.problems += validate_reference(report.lexicon)
+    index = index_seeds(seeds_dir)
+    report.problems += index.problems
+    _orphan_problems(index, report.problems)
+    return index, report
+
+
+def _finish(report: Report) -> Report:
+    report.rejected_ids |= {p.article_id for p in report.problems if p.article_id}
+    report.problems.sort(key=lambda p: (p.file, p.record or "", p.field or ""))
+    return report
+
+
+def check(seeds_dir: Path, *, auto: bool = True, chunk_size: int = CHUNK_ARTICLES,
+          on_progress: Callable[[int], None] | None = None) -> Report:
+    """Extract, transform and validate everything; write nothing."""
+    index, report = prepare(seeds_dir)
+    if report.lexicon is not None:
+        for _ in _chunks(index, report.lexicon, {}, auto, chunk_size, report, on_progress):
+            pass
+    return _finish(report)
 
 
 def start_run(url: str, command: str, seeds_dir: Path) -> int:
@@ -76,28 +247,34 @@ def finish_failed_run(url: str, run_id: int) -> None:
         conn.execute("update etl.run set status = 'failed', finished_at = now() where run_id = %s and status = 'running'", (run_id,))
 
 
-def load_checked(url: str, checked: Checked, command: str, on_wait=None, on_article=None) -> tuple[int, LoadCounts]:
-    """Write what `check` accepted, the rejections and the run record, in one transaction."""
-    run_id = start_run(url, command, checked.seeds_dir)
-    rejected_files = {p.file for p in checked.problems if p.article_id is None}
-    n_rejected = len(checked.rejected) + len([f for f in rejected_files if f.startswith("articles/")])
+def load(url: str, seeds_dir: Path, command: str, *, auto: bool = True, chunk_size: int = CHUNK_ARTICLES,
+         on_wait: Callable[[], None] | None = None, on_progress: Callable[[int], None] | None = None) -> Report:
+    """Check and load every changed article, the rejections and the run record, in one transaction."""
+    index, report = prepare(seeds_dir)
+    report.run_id = start_run(url, command, seeds_dir)
     try:
-        with psycopg.connect(url) as conn:
-            counts = LoadCounts()
-            if not checked.fatal and checked.lexicon is not None:
-                counts = load(conn, checked.lexicon, checked.accepted, on_wait=on_wait, on_article=on_article)
-            record_rejections(conn, run_id, checked.problems)
-            status = "succeeded" if not checked.problems else ("failed" if checked.fatal else "partial")
-            conn.execute(
+        with psycopg.connect(url) as conn, conn.cursor() as cur:
+            if not report.fatal and report.lexicon is not None:
+                begin_load(cur, report.lexicon, on_wait)
+                known = existing_hashes(cur, sorted(index.articles))
+                affected: set[str] = set()
+                for accepted in _chunks(index, report.lexicon, known, auto, chunk_size, report, on_progress):
+                    affected |= load_articles(cur, accepted, report.counts)
+                finish_load(cur, affected, report.counts)
+            report.counts.articles_unchanged = report.unchanged
+            _finish(report)
+            record_rejections(conn, report.run_id, report.problems)
+            status = "succeeded" if not report.problems else ("failed" if report.fatal else "partial")
+            cur.execute(
                 """update etl.run set status = %s, finished_at = now(), articles_read = %s,
                           articles_inserted = %s, articles_updated = %s, articles_unchanged = %s,
                           articles_rejected = %s, facts_inserted = %s, facts_deleted = %s
                    where run_id = %s""",
-                (status, checked.articles_read, counts.articles_inserted, counts.articles_updated,
-                 counts.articles_unchanged, n_rejected if not checked.fatal else checked.articles_read,
-                 counts.facts_inserted, counts.facts_deleted, run_id),
+                (status, report.articles_read, report.counts.articles_inserted, report.counts.articles_updated,
+                 report.counts.articles_unchanged, report.articles_read if report.fatal else report.rejected,
+                 report.counts.facts_inserted, report.counts.facts_deleted, report.run_id),
             )
     except BaseException:
-        finish_failed_run(url, run_id)
+        finish_failed_run(url, report.run_id)
         raise
-    return run_id, counts
+    return report

@@ -17,7 +17,7 @@ from typing import Any
 
 from etl import quantities
 from etl.db import domain
-from etl.extract import ArticleFile, EntityFile, Reference, SeedSet, as_date
+from etl.extract import ArticleFile, EntityFile, Reference, as_date
 from etl.problems import Problem, shorten
 
 TABLES = (
@@ -171,6 +171,7 @@ class ArticleFacts:
     article_id: str
     rel: str
     content_hash: str
+    review_status: str = "curated"
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {t: [] for t in TABLES})
     problems: list[Problem] = field(default_factory=list)
 
@@ -307,19 +308,30 @@ def _list(value: Any, ctx: _ArticleContext, record: str) -> list[Any]:
     return value
 
 
-def transform_article(art: ArticleFile, ent: EntityFile | None, lex: Lexicon, content_hash: str) -> ArticleFacts:
+def article_id_problems(art: ArticleFile, article_id: str) -> list[Problem]:
+    """An article's id must be a slug and equal its file name (ids are file names)."""
+    out = []
+    def add(reason: str) -> None:
+        out.append(Problem(art.rel, reason, record="front matter", field="id", raw=shorten(article_id), article_id=article_id))
+    if not re.fullmatch(domain.SLUG_PATTERN[1:-1], article_id) or len(article_id) > 80:
+        add("id must be a slug of lower-case letters, digits and hyphens (≤ 80 chars)")
+    if art.path.stem != article_id:
+        add(f"id {article_id!r} differs from the file name {art.path.stem!r}")
+    return out
+
+
+def transform_article(art: ArticleFile, ent: EntityFile | None, lex: Lexicon, content_hash: str,
+                      review_status: str = "curated") -> ArticleFacts:
+    """One article's rows; `review_status` is 'auto' when `ent` was drafted by the extractor."""
     meta = art.meta
     article_id = str(meta.get("id"))
-    facts = ArticleFacts(article_id, art.rel, content_hash)
+    facts = ArticleFacts(article_id, art.rel, content_hash, review_status)
 
     def art_problem(reason: str, field_: str, raw: Any = None) -> None:
         facts.problems.append(Problem(art.rel, reason, record="front matter", field=field_,
                                       raw=None if raw is None else shorten(raw), article_id=article_id))
 
-    if not re.fullmatch(domain.SLUG_PATTERN[1:-1], article_id) or len(article_id) > 80:
-        art_problem("id must be a slug of lower-case letters, digits and hyphens (≤ 80 chars)", "id", article_id)
-    if art.path.stem != article_id:
-        art_problem(f"id {article_id!r} differs from the file name {art.path.stem!r}", "id", article_id)
+    facts.problems += article_id_problems(art, article_id)
     if not art.body.strip():
         art_problem("article body is empty", "body")
     precision = meta.get("published_precision")
@@ -362,7 +374,7 @@ def transform_article(art: ArticleFile, ent: EntityFile | None, lex: Lexicon, co
         ev = ctx.evidence(p.get("evidence"), record)
         if pid and ev and pid not in mentioned:
             mentioned.add(pid)
-            ctx.add("party_mention", record, article_id=article_id, party_id=pid, evidence_id=ev, review_status="curated")
+            ctx.add("party_mention", record, article_id=article_id, party_id=pid, evidence_id=ev, review_status=review_status)
 
     for i, a in enumerate(_list(data.get("agreements"), ctx, "agreements")):
         record = f"agreements[{i}]"
@@ -380,7 +392,8 @@ def transform_article(art: ArticleFile, ent: EntityFile | None, lex: Lexicon, co
                 location=a.get("location"), _published_on=published_on)
         if ev and ok:
             ctx.add("agreement_status", record, agreement_id=key, article_id=article_id,
-                    status=a.get("status"), announced_on=announced, evidence_id=ev, review_status="curated")
+                    status=a.get("status"), announced_on=announced, evidence_id=ev, review_status=review_status,
+                    title=a.get("title"), kind=a.get("kind"), location=a.get("location"))
         for j, mname in enumerate(_list(a.get("minerals"), ctx, f"{record}.minerals")):
             slug = ctx.mineral(mname, f"{record}.minerals[{j}]")
             if slug:
@@ -411,7 +424,7 @@ def transform_article(art: ArticleFile, ent: EntityFile | None, lex: Lexicon, co
                 continue
             ctx.add("volume", vrec, volume_id=_fact_id("v", vev, mineral, fig["measure"], fig["unit"], fig["quantity"], fig["period_start"]),
                     agreement_id=key, article_id=article_id, evidence_id=vev, mineral_id=mineral,
-                    per_year=per_year, review_status="curated", _quote=v.get("evidence"), **fig)
+                    per_year=per_year, review_status=review_status, _quote=v.get("evidence"), **fig)
 
     for i, c in enumerate(_list(data.get("claims"), ctx, "claims")):
         record = f"claims[{i}]"
@@ -426,34 +439,5 @@ def transform_article(art: ArticleFile, ent: EntityFile | None, lex: Lexicon, co
             continue
         ctx.add("market_claim", record, claim_id=_fact_id("c", cev, mineral, fig["measure"], fig["unit"], fig["quantity"], fig["period_start"]),
                 article_id=article_id, evidence_id=cev, topic=c.get("topic"), subject_party_id=subject,
-                mineral_id=mineral, review_status="curated", _quote=c.get("evidence"), **fig)
+                mineral_id=mineral, review_status=review_status, _quote=c.get("evidence"), **fig)
     return facts
-
-
-def transform(seeds: SeedSet) -> tuple[Lexicon | None, list[ArticleFacts], list[Problem]]:
-    """All articles' rows; problems not tied to one article (reference, orphan files) apart."""
-    problems: list[Problem] = []
-    if seeds.reference is None:
-        return None, [], problems
-    lex = build_lexicon(seeds.reference, problems)
-    ids = [str(a.meta.get("id")) for a in seeds.articles]
-    out: list[ArticleFacts] = []
-    seen: dict[str, str] = {}
-    for art in seeds.articles:
-        article_id = str(art.meta.get("id"))
-        if article_id in seen:
-            problems.append(Problem(art.rel, f"duplicate article id {article_id!r} (also in {seen[article_id]})",
-                                    record="front matter", field="id", article_id=article_id))
-            continue
-        seen[article_id] = art.rel
-        if ids.count(article_id) > 1:
-            # Both copies are rejected: which one is right is for a person to decide.
-            problems.append(Problem(art.rel, f"duplicate article id {article_id!r}", record="front matter",
-                                    field="id", article_id=article_id))
-            continue
-        out.append(transform_article(art, seeds.entities.get(article_id), lex, seeds.content_hash(article_id)))
-    for article_id, ent in seeds.entities.items():
-        if article_id not in seen:
-            problems.append(Problem(ent.rel, f"entity file for a missing article {article_id!r}: add seeds/articles/{article_id}.md or fix 'article'",
-                                    field="article"))
-    return lex, out, problems

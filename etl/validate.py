@@ -245,25 +245,6 @@ def evidence_problems(table: str, df: pd.DataFrame, owners: list[str | None]) ->
     return out
 
 
-def check_agreements_agree(facts: list[ArticleFacts]) -> None:
-    """One agreement, one kind: an article giving another kind for a known key is rejected."""
-    first: dict[str, tuple[Any, str, str]] = {}
-    ordered = sorted(
-        ((row.get("_published_on") or pd.Timestamp.max.date(), f.article_id, f, row)
-         for f in facts for row in f.rows["agreement"]),
-        key=lambda t: (t[0], t[1]),
-    )
-    for _, article_id, f, row in ordered:
-        key = row["agreement_id"]
-        if key not in first:
-            first[key] = (row.get("kind"), article_id, row["_file"])
-            continue
-        kind, other_id, other_file = first[key]
-        if row.get("kind") is not None and row.get("kind") != kind:
-            f.problems.append(Problem(row["_file"], f"agreement {key!r} has kind {kind!r} in {other_file}, here {row.get('kind')!r}: one agreement has one kind",
-                                      record=row["_record"], field="kind", article_id=f.article_id))
-
-
 def validate_reference(lex: Lexicon) -> list[Problem]:
     problems: list[Problem] = []
     for table in REFERENCE_TABLES:
@@ -277,7 +258,6 @@ def validate_articles(facts: list[ArticleFacts]) -> list[Problem]:
 
     Returns the problems that belong to no single article."""
     unowned: list[Problem] = []
-    check_agreements_agree(facts)
     by_id = {f.article_id: f for f in facts}
     for table in TABLES:
         rows: list[dict[str, Any]] = []

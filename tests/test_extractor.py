@@ -174,9 +174,9 @@ def test_draft_validates(tmp_path, name):
     out = draft_yaml(draft, source=name)
     assert out.startswith("# MACHINE-DRAFTED")
     (seeds / "entities" / f"{meta['id']}.yaml").write_text(out, encoding="utf-8")
-    checked = check(seeds)
-    assert [p for p in checked.problems] == []
-    assert [f.article_id for f in checked.accepted] == [meta["id"]]
+    report = check(seeds, auto=False)
+    assert [p.line() for p in report.problems] == []
+    assert (report.articles_read, report.accepted) == (1, 1)
 
 
 # ------------------------------------------------------------------------------ robustness

@@ -186,7 +186,7 @@ class Agreement(Base):
     __table_args__ = (
         _slug("agreement_id", domain.SLUG_PATTERN),
         _ck("kind", domain.AGREEMENT_KINDS),
-        {"schema": "core", "comment": "A deal, commitment, initiative or measure between parties; one row however many articles report it."},
+        {"schema": "core", "comment": "A deal, commitment, initiative or measure between parties; one row however many articles report it. Title, kind and location are those of its earliest-published source (each source's own are in agreement_status)."},
     )
 
     agreement_id: Mapped[str] = mapped_column(Text, primary_key=True, comment="Stable slug shared by every article that reports the agreement.")
@@ -200,6 +200,7 @@ class AgreementStatus(Base):
     __table_args__ = (
         _ck("status", domain.AGREEMENT_STATUSES),
         _ck("review_status", domain.REVIEW_STATUSES),
+        _ck("kind", domain.AGREEMENT_KINDS),
         {"schema": "core", "comment": "Status of an agreement as one article reports it: the history of an agreement, each entry with its source."},
     )
 
@@ -207,6 +208,9 @@ class AgreementStatus(Base):
     article_id: Mapped[str] = mapped_column(ForeignKey("core.article.article_id", ondelete="CASCADE"), primary_key=True, index=True, comment="The article reporting this status.")
     status: Mapped[str] = mapped_column(String(12), comment="proposed, planned, signed, non_binding, in_force or cancelled.")
     announced_on: Mapped[date | None] = mapped_column(Date, comment="When the agreement was announced or signed, as this article says; null when it does not say.")
+    title: Mapped[str | None] = mapped_column(Text, comment="Title of the agreement as this source's curated file gives it; null when it gives none.")
+    kind: Mapped[str | None] = mapped_column(String(20), comment="Kind of agreement as this source reports it; core.agreement.kind is the earliest source's.")
+    location: Mapped[str | None] = mapped_column(Text, comment="Location as this source states it.")
     evidence_id: Mapped[str] = mapped_column(ForeignKey("core.evidence.evidence_id", ondelete="CASCADE"), index=True, comment="Span stating the agreement.")
     review_status: Mapped[str] = mapped_column(String(8), server_default="curated", comment="curated (checked by a person) or auto (machine-extracted).")
 

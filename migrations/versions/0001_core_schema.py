@@ -342,6 +342,7 @@ def downgrade() -> None:
     op.drop_table('fx_rate', schema='core')
     op.drop_table('article', schema='core')
     op.drop_table('agreement', schema='core')
+    # cascade: also what later revisions' downgrades leave behind (e.g. 0003's backup table).
     for name in reversed(SCHEMAS):
-        op.execute(f"drop schema if exists {name}")
+        op.execute(f"drop schema if exists {name} cascade")
     # ### end Alembic commands ###
