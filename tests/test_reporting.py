@@ -46,7 +46,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("agreement_id", TEXT), ("title", TEXT), ("kind", TEXT), ("status", TEXT), ("announced_on", DATE),
         ("minerals", TEXT), ("party_names", TEXT), ("countries", TEXT), ("volume_count", INT),
         ("source_count", INT), ("is_binding", BOOL), ("location", TEXT), ("party_count", INT),
-        ("first_reported_on", DATE), ("last_reported_on", DATE),
+        ("first_reported_on", DATE), ("last_reported_on", DATE), ("review_status", TEXT),
     ],
     "agreement_parties": [
         ("agreement_id", TEXT), ("party_id", TEXT), ("party_name", TEXT), ("party_type", TEXT),

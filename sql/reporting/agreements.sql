@@ -166,6 +166,16 @@ sources_per_agreement as (
 
 ),
 
+review_per_agreement as (
+
+    select
+        statuses.agreement_id,
+        bool_or(statuses.review_status = 'curated') as has_curated_source
+    from statuses
+    group by 1
+
+),
+
 final as (
 
     select
@@ -187,7 +197,11 @@ final as (
         agreements.location,
         coalesce(parties_per_agreement.party_count, 0) as party_count,
         sources_per_agreement.first_reported_on,
-        sources_per_agreement.last_reported_on
+        sources_per_agreement.last_reported_on,
+        case
+            when review_per_agreement.has_curated_source then 'curated'
+            else 'auto'
+        end as review_status
     from agreements
     left join current_statuses
         on agreements.agreement_id = current_statuses.agreement_id
@@ -201,6 +215,8 @@ final as (
         on agreements.agreement_id = volumes_per_agreement.agreement_id
     left join sources_per_agreement
         on agreements.agreement_id = sources_per_agreement.agreement_id
+    left join review_per_agreement
+        on agreements.agreement_id = review_per_agreement.agreement_id
 
 )
 
@@ -239,3 +255,5 @@ comment on column reporting.agreements.first_reported_on is
 'Publication date of the earliest source reporting the agreement; null when no source has a date.';
 comment on column reporting.agreements.last_reported_on is
 'Publication date of the latest source reporting the agreement; null when no source has a date.';
+comment on column reporting.agreements.review_status is
+'curated when at least one source''s facts about the agreement were checked by a person; auto when it is known only from machine-extracted facts (review before relying on it).';

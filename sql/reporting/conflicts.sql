@@ -26,15 +26,19 @@ evidence as (
 
 ),
 
-article_order as (
+statuses as (
 
-    select
-        articles.article_id,
-        articles.published_on,
-        row_number() over (
-            order by articles.published_on nulls last, articles.article_id
-        ) as article_rank
-    from articles
+    select * from core.agreement_status
+
+),
+
+multi_source_agreements as (
+
+    -- only agreements two or more articles report can have conflicting figures
+    select statuses.agreement_id
+    from statuses
+    group by 1
+    having count(*) > 1
 
 ),
 
@@ -50,8 +54,9 @@ comparable_volumes as (
         volumes.bound,
         volumes.per_year,
         volumes.period_start,
-        article_order.article_rank,
-        article_order.published_on,
+        articles.published_on,
+        -- sources in publication order (undated last, then by id)
+        coalesce(articles.published_on, 'infinity'::date) as source_order_on,
         case
             when
                 volumes.measure = 'mass' and volumes.quantity_tonnes is not null
@@ -71,8 +76,10 @@ comparable_volumes as (
             else volumes.unit
         end as compared_unit
     from volumes
-    inner join article_order
-        on volumes.article_id = article_order.article_id
+    inner join multi_source_agreements
+        on volumes.agreement_id = multi_source_agreements.agreement_id
+    inner join articles
+        on volumes.article_id = articles.article_id
 
 ),
 
@@ -113,7 +120,8 @@ candidate_pairs as (
     inner join comparable_volumes as later
         on
             earlier.agreement_id = later.agreement_id
-            and earlier.article_rank < later.article_rank
+            and (earlier.source_order_on, earlier.article_id)
+            < (later.source_order_on, later.article_id)
             and earlier.measure = later.measure
             and earlier.compared_unit = later.compared_unit
             and earlier.per_year = later.per_year
