@@ -75,7 +75,7 @@ def db_stop() -> None:
 
 @db_app.command("status")
 def db_status() -> None:
-    """Say whether the server is running and where."""
+    """Say whether the server is running and where (exit 3 when it is not, like pg_ctl status)."""
     if external_url():
         url = external_url()
         check_reachable(url)
@@ -120,6 +120,8 @@ def migrate() -> None:
 # ------------------------------------------------------------------------------------ ETL
 
 
+PruneOption = typer.Option(True, "--prune/--keep-missing",
+                           help="Delete articles whose files are no longer in the seed folder (default), or keep them.")
 AutoOption = typer.Option(True, "--auto/--no-auto",
                           help="Draft facts with the extractor for articles that have no curated file (loaded as review_status 'auto').")
 
@@ -142,24 +144,24 @@ def _progress(seeds: Path, label: str):
     return progress, lambda n: progress.update(task, completed=n)
 
 
-def _load(seeds: Path, command: str, auto: bool) -> int:
+def _load(seeds: Path, command: str, auto: bool, prune: bool = True) -> int:
     from etl import pipeline
 
     url = _owner_url()
     progress, advance = _progress(seeds, "loading articles")
     with progress:
         report = pipeline.load(
-            url, seeds, command, auto=auto,
+            url, seeds, command, auto=auto, prune=prune,
             on_wait=lambda: err.print("another critmin load is running; waiting for it to finish…"),
             on_progress=advance,
         )
     _print_report(report)
     counts = report.counts
     table = Table(title=f"run {report.run_id}: {seeds}", show_header=True)
-    for col in ("articles read", "inserted", "updated", "unchanged", "rejected", "fact rows written"):
+    for col in ("articles read", "inserted", "updated", "unchanged", "rejected", "deleted", "fact rows written"):
         table.add_column(col, justify="right")
     table.add_row(str(report.articles_read), str(counts.articles_inserted), str(counts.articles_updated),
-                  str(counts.articles_unchanged), str(report.rejected), str(counts.facts_inserted))
+                  str(counts.articles_unchanged), str(report.rejected), str(report.deleted), str(counts.facts_inserted))
     out.print(table)
     if report.fatal:
         err.print("[red]nothing was loaded:[/red] the reference files under seeds/reference have errors (listed above)")
@@ -182,9 +184,9 @@ def validate(seeds: Path = SeedsOption, auto: bool = AutoOption) -> None:
 
 
 @app.command()
-def load(seeds: Path = SeedsOption, auto: bool = AutoOption) -> None:
+def load(seeds: Path = SeedsOption, auto: bool = AutoOption, prune: bool = PruneOption) -> None:
     """Load the seed folder into the database (unchanged articles are skipped)."""
-    raise typer.Exit(_load(_seeds(seeds), "load", auto))
+    raise typer.Exit(_load(_seeds(seeds), "load", auto, prune))
 
 
 def _counts(url: str) -> dict[str, int]:
@@ -197,7 +199,7 @@ def _counts(url: str) -> dict[str, int]:
 
 
 @app.command()
-def run(seeds: Path = SeedsOption, auto: bool = AutoOption) -> None:
+def run(seeds: Path = SeedsOption, auto: bool = AutoOption, prune: bool = PruneOption) -> None:
     """Start the database if needed, migrate, load every seed, and print how to connect."""
     from etl.db.migrate import upgrade_head
 
@@ -205,7 +207,7 @@ def run(seeds: Path = SeedsOption, auto: bool = AutoOption) -> None:
     seeds_dir = _seeds(seeds)
     url = _owner_url()
     upgrade_head(url)
-    code = _load(seeds_dir, "run", auto)
+    code = _load(seeds_dir, "run", auto, prune)
     if not external_url():
         from etl.views import ensure_embedded_reader
 
@@ -299,9 +301,14 @@ def main() -> None:
     except CritminError as exc:
         err.print(f"[red]critmin:[/red] {mask_url(str(exc))}", soft_wrap=True)
         sys.exit(exc.exit_code)
-    except psycopg.OperationalError as exc:
+    except psycopg.Error as exc:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        err.print(f"[red]critmin:[/red] database error: {mask_url(msg)}", soft_wrap=True)
+        hint = ""
+        if isinstance(exc, psycopg.errors.UndefinedTable | psycopg.errors.InvalidSchemaName):
+            hint = " — is the database migrated? run `critmin migrate`"
+        elif isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            hint = " — this login may not do that (the reader login is read-only)"
+        err.print(f"[red]critmin:[/red] database error: {mask_url(msg)}{hint}", soft_wrap=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

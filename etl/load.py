@@ -137,6 +137,8 @@ def load_articles(cur: psycopg.Cursor, accepted: list[ArticleFacts], counts: Loa
         cur.execute(sql.SQL("delete from {} where article_id = any(%s)").format(sql.Identifier("core", table)), (ids,))
         counts.facts_deleted += cur.rowcount
     upsert(cur, "article", [f.rows["article"][0] for f in changed])
+    # upsert skips server-set timestamps: say when this version was loaded.
+    cur.execute("update core.article set loaded_at = now() where article_id = any(%s) and loaded_at < now()", (ids,))
     # New agreements get a row first (facts point at it); finish_load settles title and kind.
     new_agreements = {row["agreement_id"]: row for f in changed for row in f.rows["agreement"]}
     upsert(cur, "agreement", list(new_agreements.values()), update=False)
@@ -159,12 +161,25 @@ def load_articles(cur: psycopg.Cursor, accepted: list[ArticleFacts], counts: Loa
     return affected
 
 
-# An agreement's title, kind and location are those of its earliest-published source that gives them.
+def delete_missing_articles(cur: psycopg.Cursor, present: list[str]) -> tuple[int, set[str]]:
+    """Delete articles whose files are gone (their facts go with them); returns (count, agreements)."""
+    cur.execute("select article_id from core.article where not (article_id = any(%s))", (present,))
+    gone = [r[0] for r in cur.fetchall()]
+    if not gone:
+        return 0, set()
+    cur.execute("select distinct agreement_id from core.agreement_status where article_id = any(%s)", (gone,))
+    affected = {r[0] for r in cur.fetchall()}
+    cur.execute("delete from core.article where article_id = any(%s)", (gone,))
+    return cur.rowcount, affected
+
+
+# An agreement's title, kind and location are those of its earliest-published curated source
+# (auto-extracted sources only where no curated one exists).
 _SETTLE_AGREEMENTS = """
 with sources as (
     select s.agreement_id, s.title, s.kind, s.location,
            row_number() over (partition by s.agreement_id
-                              order by a.published_on nulls last, a.article_id) as source_rank
+                              order by s.review_status = 'auto', a.published_on nulls last, a.article_id) as source_rank
     from core.agreement_status as s
     join core.article as a on a.article_id = s.article_id
     where s.agreement_id = any(%(ids)s)

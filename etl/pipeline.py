@@ -8,6 +8,7 @@ version, if loaded, stays. Problems in the shared reference files stop the load.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,6 +28,7 @@ from etl.extract import (
 from etl.load import (
     LoadCounts,
     begin_load,
+    delete_missing_articles,
     existing_hashes,
     finish_load,
     load_articles,
@@ -59,6 +61,8 @@ class Report:
     accepted: int = 0
     unchanged: int = 0
     rejected_ids: set[str] = field(default_factory=set)
+    deleted: int = 0
+    reference_digest: bytes = b""
     run_id: int | None = None
     counts: LoadCounts = field(default_factory=LoadCounts)
 
@@ -117,7 +121,7 @@ def _article_facts(stem: str, index: SeedIndex, lex: Lexicon, known: dict[str, s
         _owned(problems, before, stem)
         return None
     drafted = ent_path is None and auto
-    digest = content_hash(art_bytes, ent_bytes, AUTO_SALT if drafted else b"")
+    digest = content_hash(art_bytes, ent_bytes, report.reference_digest + (AUTO_SALT if drafted else b""))
     if known.get(stem) == digest:
         report.unchanged += 1
         return None
@@ -143,18 +147,23 @@ def _article_facts(stem: str, index: SeedIndex, lex: Lexicon, known: dict[str, s
                                           record="front matter", field="id", article_id=stem))
         return facts
     if drafted:
-        ent = _auto_entities(art, stem)
+        ent = _auto_entities(art, stem, index.root)
     return transform_article(art, ent, lex, digest, "auto" if drafted else "curated")
 
 
-def _auto_entities(art: ArticleFile, stem: str) -> EntityFile:
+def _auto_entities(art: ArticleFile, stem: str, seeds_dir: Path) -> EntityFile:
     """Facts drafted by the extractor for an article that has no curated file."""
     from etl.extractor import draft_entities
 
     meta = art.meta
     draft = draft_entities(stem, art.body, meta.get("published_on"), meta.get("language"),
-                           title=meta.get("title"))
+                           seeds_dir=seeds_dir, title=meta.get("title"))
     data = {k: v for k, v in draft.items() if not k.startswith("_")}
+    # Drafted agreements stay the article's own: a guessed key must never merge into a curated
+    # agreement or into another article's guess.
+    for agreement in data.get("agreements") or []:
+        if isinstance(agreement, dict) and isinstance(agreement.get("key"), str):
+            agreement["key"] = f"{stem}-{agreement['key']}"
     return EntityFile(art.path, f"{art.rel} (auto-extracted facts)", data, b"")
 
 
@@ -206,8 +215,21 @@ def _settle(batch: list[ArticleFacts], blocked: set[str], report: Report) -> lis
     return accepted
 
 
+def reference_digest(seeds_dir: Path) -> bytes:
+    """SHA-256 of every reference file: a change there re-resolves every article."""
+    digest = hashlib.sha256()
+    folder = seeds_dir / "reference"
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        digest.update(path.name.encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            continue  # reported by read_reference
+    return digest.hexdigest().encode()
+
+
 def prepare(seeds_dir: Path) -> tuple[SeedIndex, Report]:
-    report = Report(seeds_dir)
+    report = Report(seeds_dir, reference_digest=reference_digest(seeds_dir))
     ref = read_reference(seeds_dir, report.problems)
     if ref is not None:
         report.lexicon = build_lexicon(ref, report.problems)
@@ -218,8 +240,8 @@ def prepare(seeds_dir: Path) -> tuple[SeedIndex, Report]:
     return index, report
 
 
-def _finish(report: Report) -> Report:
-    report.rejected_ids |= {p.article_id for p in report.problems if p.article_id}
+def _finish(report: Report, index: SeedIndex) -> Report:
+    report.rejected_ids |= {p.article_id for p in report.problems if p.article_id in index.articles}
     report.problems.sort(key=lambda p: (p.file, p.record or "", p.field or ""))
     return report
 
@@ -231,7 +253,7 @@ def check(seeds_dir: Path, *, auto: bool = True, chunk_size: int = CHUNK_ARTICLE
     if report.lexicon is not None:
         for _ in _chunks(index, report.lexicon, {}, auto, chunk_size, report, on_progress):
             pass
-    return _finish(report)
+    return _finish(report, index)
 
 
 def start_run(url: str, command: str, seeds_dir: Path) -> int:
@@ -247,9 +269,14 @@ def finish_failed_run(url: str, run_id: int) -> None:
         conn.execute("update etl.run set status = 'failed', finished_at = now() where run_id = %s and status = 'running'", (run_id,))
 
 
-def load(url: str, seeds_dir: Path, command: str, *, auto: bool = True, chunk_size: int = CHUNK_ARTICLES,
-         on_wait: Callable[[], None] | None = None, on_progress: Callable[[int], None] | None = None) -> Report:
-    """Check and load every changed article, the rejections and the run record, in one transaction."""
+def load(url: str, seeds_dir: Path, command: str, *, auto: bool = True, prune: bool = True,
+         chunk_size: int = CHUNK_ARTICLES, on_wait: Callable[[], None] | None = None,
+         on_progress: Callable[[int], None] | None = None) -> Report:
+    """Check and load every changed article, the rejections and the run record, in one transaction.
+
+    With prune, articles whose files are gone from the seed folder are deleted with their facts
+    (the seed folder is the source of truth).
+    """
     index, report = prepare(seeds_dir)
     report.run_id = start_run(url, command, seeds_dir)
     try:
@@ -260,19 +287,22 @@ def load(url: str, seeds_dir: Path, command: str, *, auto: bool = True, chunk_si
                 affected: set[str] = set()
                 for accepted in _chunks(index, report.lexicon, known, auto, chunk_size, report, on_progress):
                     affected |= load_articles(cur, accepted, report.counts)
+                if prune:
+                    report.deleted, gone = delete_missing_articles(cur, sorted(index.articles))
+                    affected |= gone
                 finish_load(cur, affected, report.counts)
             report.counts.articles_unchanged = report.unchanged
-            _finish(report)
+            _finish(report, index)
             record_rejections(conn, report.run_id, report.problems)
             status = "succeeded" if not report.problems else ("failed" if report.fatal else "partial")
             cur.execute(
                 """update etl.run set status = %s, finished_at = now(), articles_read = %s,
                           articles_inserted = %s, articles_updated = %s, articles_unchanged = %s,
-                          articles_rejected = %s, facts_inserted = %s, facts_deleted = %s
+                          articles_rejected = %s, articles_deleted = %s, facts_inserted = %s, facts_deleted = %s
                    where run_id = %s""",
                 (status, report.articles_read, report.counts.articles_inserted, report.counts.articles_updated,
                  report.counts.articles_unchanged, report.articles_read if report.fatal else report.rejected,
-                 report.counts.facts_inserted, report.counts.facts_deleted, report.run_id),
+                 report.deleted, report.counts.facts_inserted, report.counts.facts_deleted, report.run_id),
             )
     except BaseException:
         finish_failed_run(url, report.run_id)

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, critmin, query
 
+from etl.problems import Problem
+
 NEWSIS = "newsis-2025-09-22-korea-fills-us-supply-chain"
 AINVEST = "ainvest-2025-09-24-posco-reelement-partnership"
 POSCO_RE = "posco-international-reelement-us-rare-earth-magnet-complex"
@@ -197,8 +199,10 @@ def test_bad_input_is_rejected_with_a_clear_line_and_nothing_else_is_lost(db, se
     loaded = {r[0] for r in query(db, "select article_id from core.article")}
     assert {AINVEST, "archyde-2022-09-us-mineral-security-partnership"} <= loaded
     assert NEWSIS not in loaded or case == "duplicate-id"
-    rejected = query(db, "select file, reason from etl.rejected_row")
-    assert rejected and any(re.search(message.split(": ", 1)[-1], f"{r[1]}") or True for r in rejected)
+    # The rejected record is kept with the same file, record, field and reason as printed.
+    rejected = query(db, "select file, record, field, reason from etl.rejected_row")
+    stored = [Problem(file, reason, record=record, field=field).line() for file, record, field, reason in rejected]
+    assert any(re.search(message, line) for line in stored), stored
     assert query(db, "select status from etl.run") == [("partial",)]
 
 

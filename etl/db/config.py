@@ -12,7 +12,8 @@ from sqlalchemy.engine import make_url
 from etl.db.server import EmbeddedServer
 from etl.errors import ConfigError
 
-_PASSWORD_IN_URL = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]+:)(?P<pw>[^@\s]*)(?P<tail>@)", re.I)
+# user:password@ up to the LAST @ before the host (passwords may contain @); the user may be empty.
+_PASSWORD_IN_URL = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^/\s]*)(?P<tail>@)(?=[^@/\s]*(?:[/?\s]|$))", re.I)
 
 
 def mask_url(text: str) -> str:

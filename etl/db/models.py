@@ -340,6 +340,7 @@ class Run(Base):
     articles_updated: Mapped[int] = mapped_column(Integer, server_default="0", comment="Changed articles reloaded.")
     articles_unchanged: Mapped[int] = mapped_column(Integer, server_default="0", comment="Articles skipped because their content hash was unchanged.")
     articles_rejected: Mapped[int] = mapped_column(Integer, server_default="0", comment="Articles rejected whole by validation.")
+    articles_deleted: Mapped[int] = mapped_column(Integer, server_default="0", comment="Articles deleted because their files left the seed folder.")
     facts_inserted: Mapped[int] = mapped_column(Integer, server_default="0", comment="Fact rows written (evidence, statuses, parties, minerals, volumes, claims).")
     facts_deleted: Mapped[int] = mapped_column(Integer, server_default="0", comment="Fact rows removed because their article changed.")
 

@@ -356,10 +356,13 @@ class EmbeddedServer:
         with self._locked():
             if not self.running_pid():
                 return False
-            subprocess.run(
+            result = subprocess.run(
                 [str(_bin_dir() / "pg_ctl"), "-D", str(self.pgdata), "-w", "-m", "fast", "stop"],
-                check=True, capture_output=True, text=True, **self._run_as(),
+                capture_output=True, text=True, **self._run_as(),
             )
+            if result.returncode != 0 and self.running_pid():
+                reason = (result.stderr.strip().splitlines() or ["pg_ctl stop failed"])[-1]
+                raise ConfigError(f"the embedded server did not stop: {reason} (see {self.log_file})")
             return True
 
     def wait_until_stopped(self, timeout: float = 10.0) -> None:

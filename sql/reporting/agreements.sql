@@ -52,6 +52,7 @@ ranked_statuses as (
         row_number() over (
             partition by statuses.agreement_id
             order by
+                statuses.review_status = 'auto',
                 articles.published_on desc nulls last,
                 articles.article_id desc
         ) as recency_rank
@@ -223,7 +224,7 @@ final as (
 select * from final;
 
 comment on view reporting.agreements is
-'One row per agreement (deal, commitment, initiative or measure), however many articles report it. The status is the current one: the status stated by the most recently published article that reports the agreement (ties: the later article id). Lists are comma-separated text in alphabetical order.';
+'One row per agreement (deal, commitment, initiative or measure), however many articles report it. The status is the current one: the status stated by the most recently published article that reports the agreement (curated sources before auto-extracted ones; ties: the later article id). Lists are comma-separated text in alphabetical order.';
 
 comment on column reporting.agreements.agreement_id is
 'Stable slug of the agreement, shared by every article that reports it.';

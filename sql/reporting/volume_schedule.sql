@@ -8,6 +8,37 @@ volumes as (
 
 ),
 
+articles as (
+
+    select * from core.article
+
+),
+
+ranked_sources as (
+
+    -- the same figure restated by several articles counts once: per agreement, mineral,
+    -- measure and period, the figures of one source (curated first, then the latest)
+    select
+        volumes.*,
+        dense_rank() over (
+            partition by
+                volumes.agreement_id,
+                volumes.mineral_id,
+                volumes.measure,
+                volumes.per_year,
+                volumes.period_start,
+                volumes.period_end
+            order by
+                volumes.review_status = 'auto',
+                articles.published_on desc nulls last,
+                articles.article_id desc
+        ) as source_rank
+    from volumes
+    inner join articles
+        on volumes.article_id = articles.article_id
+
+),
+
 dated_volumes as (
 
     select
@@ -23,9 +54,10 @@ dated_volumes as (
                 then extract(year from volumes.period_end)::integer
             else extract(year from volumes.period_start)::integer
         end as last_year
-    from volumes
+    from ranked_sources as volumes
     where
-        volumes.measure in ('mass', 'money')
+        volumes.source_rank = 1
+        and volumes.measure in ('mass', 'money')
         and volumes.period_start is not null
 
 ),
@@ -71,7 +103,7 @@ final as (
 select * from final;
 
 comment on view reporting.volume_schedule is
-'Tonnes and US dollars committed per mineral and calendar year, summed over the agreement figures of reporting.volumes. Rules: a yearly rate (per_year) with a period_end counts in full in every calendar year from period_start to period_end (not prorated for part years); a yearly rate with no period_end (open-ended) counts once, in its period_start year; a one-off figure (not per_year) counts once, whole, in its period_start year, even when its period spans several years. Figures with no period_start, and shares and counts, are left out (see reporting.volumes). Figures are summed as stated whatever their bound (up_to, at_least, approx: see bounds).';
+'Tonnes and US dollars committed per mineral and calendar year, summed over the agreement figures of reporting.volumes. Rules: a yearly rate (per_year) with a period_end counts in full in every calendar year from period_start to period_end (not prorated for part years); a yearly rate with no period_end (open-ended) counts once, in its period_start year; a one-off figure (not per_year) counts once, whole, in its period_start year, even when its period spans several years. Figures with no period_start, and shares and counts, are left out (see reporting.volumes). Figures are summed as stated whatever their bound (up_to, at_least, approx: see bounds). A figure several articles restate (same agreement, mineral, measure and period) counts once, from one source: a curated one before an auto-extracted one, then the latest published; reporting.conflicts lists where sources disagree.';
 
 comment on column reporting.volume_schedule.mineral is
 'Mineral slug; null for figures not about one mineral (e.g. an investment in several minerals).';
