@@ -1,0 +1,131 @@
+"""The load pipeline's behaviour across runs: auto-extracted facts, pruning, reference changes, chunks."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+from conftest import SEEDS, critmin, query
+
+from etl import pipeline
+
+NEWSIS = "newsis-2025-09-22-korea-fills-us-supply-chain"
+UNKNOWN = "unknown-2026-02-us-critical-minerals-initiative"
+NEW_ID = "test-2025-10-02-antimony-deal"
+NEW_TEXT = (
+    "---\nid: test-2025-10-02-antimony-deal\ntitle: Antimony deal\npublished_on: 2025-10-02\nlanguage: en\n---\n"
+    "Korea Zinc signed a supply agreement with Lockheed Martin to deliver 500 tonnes of antimony in 2026.\n"
+)
+
+
+def _core_snapshot(url: str) -> dict[str, list[tuple]]:
+    tables = ("article", "agreement", "agreement_status", "agreement_party", "agreement_mineral",
+              "volume", "market_claim", "evidence", "party_mention")
+    return {t: query(url, f"select * from core.{t} order by 1, 2") for t in tables}
+
+
+def test_article_without_curated_file_gets_auto_facts_until_a_curated_file_replaces_them(db, seeds_copy):
+    (seeds_copy / "articles" / f"{NEW_ID}.md").write_text(NEW_TEXT)
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
+    assert result.returncode == 0, result.stderr
+    auto = query(db, "select quantity, unit, mineral_id, review_status, agreement_id from core.volume where article_id = %s", (NEW_ID,))
+    assert [(q, u, m, r) for q, u, m, r, _ in auto] == [(Decimal("500"), "t", "antimony", "auto")]
+    key = auto[0][4]
+    assert key.startswith(f"{NEW_ID}-"), "a drafted agreement stays the article's own"
+    assert query(db, "select review_status from reporting.agreements where agreement_id = %s", (key,)) == [("auto",)]
+
+    # A curated file wins: the auto facts and their agreement are replaced.
+    (seeds_copy / "entities" / f"{NEW_ID}.yaml").write_text(
+        f"article: {NEW_ID}\nparties:\n  - {{name: Korea Zinc, evidence: Korea Zinc}}\n"
+        "agreements:\n  - key: korea-zinc-lockheed-antimony-2026\n    kind: supply_contract\n"
+        "    title: Korea Zinc antimony for Lockheed Martin\n    status: signed\n    minerals: [antimony]\n"
+        "    parties: [{name: Korea Zinc, role: supplier}, {name: Lockheed Martin, role: buyer}]\n"
+        "    evidence: Korea Zinc signed a supply agreement with Lockheed Martin\n"
+        "    volumes:\n      - {mineral: antimony, measure: mass, quantity: 500, unit: t, bound: exact, per_year: false,\n"
+        "         period: in 2026, evidence: 500 tonnes of antimony in 2026}\n")
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
+    assert result.returncode == 0, result.stderr
+    assert query(db, "select review_status, agreement_id from core.volume where article_id = %s", (NEW_ID,)) == [
+        ("curated", "korea-zinc-lockheed-antimony-2026")]
+    assert query(db, "select count(*) from core.agreement where agreement_id = %s", (key,)) == [(0,)]
+
+
+def test_no_auto_loads_the_article_without_facts(db, seeds_copy):
+    (seeds_copy / "articles" / f"{NEW_ID}.md").write_text(NEW_TEXT)
+    result = critmin("load", "--no-auto", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
+    assert result.returncode == 0, result.stderr
+    assert query(db, "select count(*) from core.article where article_id = %s", (NEW_ID,)) == [(1,)]
+    assert query(db, "select count(*) from core.volume where article_id = %s", (NEW_ID,)) == [(0,)]
+
+
+def test_deleted_article_files_are_pruned_unless_kept(loaded_db, seeds_copy):
+    (seeds_copy / "articles" / f"{UNKNOWN}.md").unlink()
+    (seeds_copy / "entities" / f"{UNKNOWN}.yaml").unlink()
+    kept = critmin("load", "--keep-missing", "--seeds", str(seeds_copy), env={"DATABASE_URL": loaded_db})
+    assert kept.returncode == 0, kept.stderr
+    assert query(loaded_db, "select count(*) from core.article where article_id = %s", (UNKNOWN,)) == [(1,)]
+
+    pruned = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": loaded_db})
+    assert pruned.returncode == 0, pruned.stderr
+    assert query(loaded_db, "select count(*) from core.article where article_id = %s", (UNKNOWN,)) == [(0,)]
+    assert query(loaded_db, "select count(*) from core.volume where article_id = %s", (UNKNOWN,)) == [(0,)]
+    # Project Vault is reported only by that article: it goes; MSP's other sources keep it.
+    assert query(loaded_db, "select count(*) from core.agreement where agreement_id = 'project-vault-critical-minerals-stockpile'") == [(0,)]
+    assert query(loaded_db, "select articles_deleted from etl.run order by run_id desc limit 1") == [(1,)]
+
+
+def test_a_reference_change_reaches_loaded_articles(loaded_db, seeds_copy):
+    before = query(loaded_db, "select amount_usd from core.volume where unit = 'KRW' and quantity = 140000000000")
+    fx = seeds_copy / "reference" / "fx.yaml"
+    text = fx.read_text()
+    assert "0.000719" in text
+    fx.write_text(text.replace("0.000719", "0.0008"))
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": loaded_db})
+    assert result.returncode == 0, result.stderr
+    after = query(loaded_db, "select amount_usd from core.volume where unit = 'KRW' and quantity = 140000000000")
+    assert after == [(Decimal("112000000.00"),)] != before
+
+
+def test_chunk_boundaries_do_not_change_the_result(server_url, template_db, db, seeds_copy):
+    from conftest import create_database, drop_database
+
+    pipeline.load(db, seeds_copy, "test")  # all five articles in one chunk
+    other = "critmin_t_chunks_of_one"
+    url = create_database(server_url, other, template=template_db)
+    try:
+        report = pipeline.load(url, seeds_copy, "test", chunk_size=1)  # one article per chunk
+        assert report.problems == [] and report.accepted == 5
+        one, many = _core_snapshot(url), _core_snapshot(db)
+        # loaded_at differs between the two loads; everything else is identical
+        strip = {"article": [row[:-1] for row in one["article"]]}, {"article": [row[:-1] for row in many["article"]]}
+        assert one | strip[0] == many | strip[1]
+    finally:
+        drop_database(server_url, other)
+
+
+def test_agreement_takes_the_earliest_source_and_a_restated_figure_counts_once(db, tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS / "reference", seeds / "reference")
+    (seeds / "articles").mkdir()
+    (seeds / "entities").mkdir()
+    for article_id, day, title in (("test-a-early", "2025-01-10", "Early title"), ("test-b-late", "2025-03-10", "Late title")):
+        (seeds / "articles" / f"{article_id}.md").write_text(
+            f"---\nid: {article_id}\ntitle: T\npublished_on: {day}\nlanguage: en\n---\n"
+            "Korea Zinc will supply 240 tonnes of antimony to the United States in 2026.\n")
+        (seeds / "entities" / f"{article_id}.yaml").write_text(
+            f"article: {article_id}\nagreements:\n  - key: kz-antimony\n    kind: supply_plan\n    title: {title}\n"
+            "    status: planned\n    minerals: [antimony]\n    parties: [{name: Korea Zinc, role: supplier}]\n"
+            "    evidence: Korea Zinc will supply 240 tonnes of antimony\n    volumes:\n"
+            "      - {mineral: antimony, measure: mass, quantity: 240, unit: t, bound: exact, per_year: false,\n"
+            "         period: in 2026, evidence: 240 tonnes of antimony}\n")
+    report = pipeline.load(db, seeds, "test")
+    assert report.problems == []
+    assert query(db, "select title from core.agreement where agreement_id = 'kz-antimony'") == [("Early title",)]
+    assert query(db, "select tonnes, volume_count from reporting.volume_schedule where mineral = 'antimony'") == [
+        (Decimal("240.000000"), 1)]
+    # The earliest source leaves: the agreement now takes the other source's title.
+    for folder, suffix in (("articles", "md"), ("entities", "yaml")):
+        Path(seeds / folder / f"test-a-early.{suffix}").unlink()
+    pipeline.load(db, seeds, "test")
+    assert query(db, "select title from core.agreement where agreement_id = 'kz-antimony'") == [("Late title",)]
