@@ -163,6 +163,13 @@ def run_bench(server_url: str, rows: int, progress: Callable[[str], None] = lamb
         result["reload_1pct_changed_s"] = round(time.perf_counter() - t0, 3)
         result["reload_1pct_articles_updated"] = report.counts.articles_updated
 
+        with psycopg.connect(url) as conn:
+            result["table_mb"] = {
+                name: round(size / 2**20, 1) for name, size in conn.execute(
+                    """select c.relname, pg_total_relation_size(c.oid) from pg_class c
+                       join pg_namespace n on n.oid = c.relnamespace
+                       where n.nspname = 'core' and c.relkind = 'r' order by 1""")
+            }
         progress("timing the reporting views")
         result["view_query_ms"] = view_times(url)
         result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
