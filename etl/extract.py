@@ -168,14 +168,26 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     return m.group(1), text[m.end():]
 
 
-def read_article(path: Path, root: Path, problems: list[Problem], data: bytes | None = None) -> ArticleFile | None:
-    rel = _rel(path, root)
+def read_seed_bytes(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
+    """The bytes of a seed file (size, emptiness and links checked), or None with the problem noted."""
+    return _read_bytes(path, _rel(path, root), problems)
+
+
+def _read_text(path: Path, rel: str, problems: list[Problem], data: bytes | None) -> tuple[bytes, str] | None:
+    """(bytes, text) of a seed file, read unless `data` holds it already; None when unreadable."""
     data = data if data is not None else _read_bytes(path, rel, problems)
     if data is None:
         return None
     text = _decode(data, rel, problems)
-    if text is None:
+    return None if text is None else (data, text)
+
+
+def read_article(path: Path, root: Path, problems: list[Problem], data: bytes | None = None) -> ArticleFile | None:
+    rel = _rel(path, root)
+    read = _read_text(path, rel, problems, data)
+    if read is None:
         return None
+    data, text = read
     front, body = split_front_matter(text)
     meta: dict[str, Any] = {}
     if front is None:
@@ -197,12 +209,10 @@ def read_article(path: Path, root: Path, problems: list[Problem], data: bytes | 
 
 def read_entity_file(path: Path, root: Path, problems: list[Problem], data: bytes | None = None) -> EntityFile | None:
     rel = _rel(path, root)
-    data = data if data is not None else _read_bytes(path, rel, problems)
-    if data is None:
+    read = _read_text(path, rel, problems, data)
+    if read is None:
         return None
-    text = _decode(data, rel, problems)
-    if text is None:
-        return None
+    data, text = read
     parsed = parse_yaml(text, rel, problems)
     if parsed is None:
         return None

@@ -24,6 +24,7 @@ from etl.extract import (
     read_article,
     read_entity_file,
     read_reference,
+    read_seed_bytes,
 )
 from etl.load import (
     LoadCounts,
@@ -76,12 +77,6 @@ class Report:
         return len(self.rejected_ids)
 
 
-def _read(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
-    from etl.extract import _read_bytes, _rel
-
-    return _read_bytes(path, _rel(path, root), problems)
-
-
 def _owned(problems: list[Problem], start: int, article_id: str) -> None:
     """Problems found since `start` reject `article_id`."""
     problems[start:] = [p if p.article_id else replace(p, article_id=article_id) for p in problems[start:]]
@@ -115,8 +110,8 @@ def _article_facts(stem: str, index: SeedIndex, lex: Lexicon, known: dict[str, s
     problems = report.problems
     before = len(problems)
     art_path, ent_path = index.articles[stem], index.entities.get(stem)
-    art_bytes = _read(art_path, index.root, problems)
-    ent_bytes = _read(ent_path, index.root, problems) if ent_path else None
+    art_bytes = read_seed_bytes(art_path, index.root, problems)
+    ent_bytes = read_seed_bytes(ent_path, index.root, problems) if ent_path else None
     if art_bytes is None or (ent_path and ent_bytes is None):
         _owned(problems, before, stem)
         return None
