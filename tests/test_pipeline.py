@@ -124,6 +124,8 @@ def test_agreement_takes_the_earliest_source_and_a_restated_figure_counts_once(d
     assert query(db, "select title from core.agreement where agreement_id = 'kz-antimony'") == [("Early title",)]
     assert query(db, "select tonnes, volume_count from reporting.volume_schedule where mineral = 'antimony'") == [
         (Decimal("240.000000"), 1)]
+    assert query(db, "select volume_count, stated_tonnes from reporting.mineral_summary where mineral_id = 'antimony'") == [
+        (2, Decimal("240.000000"))]
     # The earliest source leaves: the agreement now takes the other source's title.
     for folder, suffix in (("articles", "md"), ("entities", "yaml")):
         Path(seeds / folder / f"test-a-early.{suffix}").unlink()

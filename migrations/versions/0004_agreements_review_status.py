@@ -17,7 +17,7 @@ down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-CHANGED = ("agreements", "conflicts", "volume_schedule")  # no other view reads them
+CHANGED = ("agreements", "conflicts", "mineral_summary", "volume_schedule")  # no other view reads them
 
 
 def upgrade() -> None:

@@ -26,6 +26,12 @@ market_claims as (
 
 ),
 
+volume_articles as (
+
+    select * from core.article
+
+),
+
 agreement_parties as (
 
     select * from core.agreement_party
@@ -84,15 +90,45 @@ parties_per_mineral as (
 
 ),
 
+ranked_sources as (
+
+    -- a figure several articles restate counts once in the sums (as in volume_schedule)
+    select
+        volumes.mineral_id,
+        volumes.quantity_tonnes,
+        volumes.amount_usd,
+        dense_rank() over (
+            partition by
+                volumes.agreement_id,
+                volumes.mineral_id,
+                volumes.measure,
+                volumes.per_year,
+                volumes.period_start,
+                volumes.period_end
+            order by
+                volumes.review_status = 'auto',
+                volume_articles.published_on desc nulls last,
+                volume_articles.article_id desc
+        ) as source_rank
+    from volumes
+    inner join volume_articles
+        on volumes.article_id = volume_articles.article_id
+    where volumes.mineral_id is not null
+
+),
+
 volumes_per_mineral as (
 
     select
-        volumes.mineral_id,
+        ranked_sources.mineral_id,
         count(*) as volume_count,
-        sum(volumes.quantity_tonnes)::numeric(28, 6) as stated_tonnes,
-        sum(volumes.amount_usd)::numeric(24, 2) as stated_amount_usd
-    from volumes
-    where volumes.mineral_id is not null
+        sum(ranked_sources.quantity_tonnes) filter (
+            where ranked_sources.source_rank = 1
+        )::numeric(28, 6) as stated_tonnes,
+        sum(ranked_sources.amount_usd) filter (
+            where ranked_sources.source_rank = 1
+        )::numeric(24, 2) as stated_amount_usd
+    from ranked_sources
     group by 1
 
 ),
@@ -185,9 +221,9 @@ comment on column reporting.mineral_summary.countries is
 comment on column reporting.mineral_summary.volume_count is
 'Number of agreement figures about the mineral (see reporting.volumes).';
 comment on column reporting.mineral_summary.stated_tonnes is
-'Sum of the tonnes of those figures as stated (yearly rates counted once, not multiplied by years; for tonnes per year see reporting.volume_schedule); null when none is a mass.';
+'Sum of the tonnes of those figures as stated (yearly rates counted once, not multiplied by years; for tonnes per year see reporting.volume_schedule); a figure several articles restate counts once (curated source first, then the latest); null when none is a mass.';
 comment on column reporting.mineral_summary.stated_amount_usd is
-'Sum of the US-dollar amounts of those figures as stated; null when none is money with a known rate.';
+'Sum of the US-dollar amounts of those figures as stated, a restated figure counted once; null when none is money with a known rate.';
 comment on column reporting.mineral_summary.claim_count is
 'Number of market claims (shares, growth forecasts) about the mineral.';
 comment on column reporting.mineral_summary.source_count is
