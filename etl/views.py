@@ -64,13 +64,16 @@ def view_names() -> list[str]:
 
 
 def view_sql(name: str, as_of: str | None = None) -> str:
-    """The SQL of a view: as revision `as_of` froze it in _history/, else the current file."""
+    """The SQL of a view as of revision `as_of` (a frozen copy in _history/), else the current file."""
     if not _VIEW_NAME.match(name):
         raise ValueError(f"not a view name: {name!r}")
     if as_of:
-        frozen = reporting_dir() / HISTORY_DIR / f"{name}.{as_of}.sql"
-        if frozen.is_file():
-            return frozen.read_text(encoding="utf-8")
+        # _history/<view>.<rev>.sql is the text in force up to and including revision <rev>
+        # (revision ids are zero-padded numbers): the first one at or after `as_of` applies.
+        frozen = sorted(p for p in (reporting_dir() / HISTORY_DIR).glob(f"{name}.*.sql")
+                        if p.name[len(name) + 1:-4] >= as_of)
+        if frozen:
+            return frozen[0].read_text(encoding="utf-8")
     path = reporting_dir() / f"{name}.sql"
     if not path.is_file():
         raise FileNotFoundError(f"no SQL file for view reporting.{name}: {path}")
