@@ -286,6 +286,8 @@ def load(url: str, seeds_dir: Path, command: str, *, auto: bool = True, prune: b
                     report.deleted, gone = delete_missing_articles(cur, sorted(index.articles))
                     affected |= gone
                 finish_load(cur, affected, report.counts)
+            else:
+                report.articles_read = len(index.articles) + len(index.extra_articles)
             report.counts.articles_unchanged = report.unchanged
             _finish(report, index)
             record_rejections(conn, report.run_id, report.problems)

@@ -131,3 +131,14 @@ def test_agreement_takes_the_earliest_source_and_a_restated_figure_counts_once(d
         Path(seeds / folder / f"test-a-early.{suffix}").unlink()
     pipeline.load(db, seeds, "test")
     assert query(db, "select title from core.agreement where agreement_id = 'kz-antimony'") == [("Late title",)]
+
+
+def test_broken_reference_file_stops_the_load_and_writes_nothing(db, seeds_copy):
+    parties = seeds_copy / "reference" / "parties.yaml"
+    parties.write_text(parties.read_text() + "\n- name: Korea Zinc Copy\n  type: company\n  country: KR\n  aliases: [고려아연]\n")
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
+    assert result.returncode == 1
+    assert "reference/parties.yaml: [" in result.stderr and "alias '고려아연' names both 'korea-zinc' and 'korea-zinc-copy'" in result.stderr
+    assert "nothing was loaded" in result.stderr
+    assert query(db, "select count(*) from core.article") == [(0,)]
+    assert query(db, "select status, articles_read, articles_rejected from etl.run") == [("failed", 5, 5)]
