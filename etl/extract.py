@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -51,12 +51,6 @@ class SeedSet:
     entities: dict[str, EntityFile] = field(default_factory=dict)   # by article id
     reference: Reference | None = None
     problems: list[Problem] = field(default_factory=list)
-
-    def content_hash(self, article_id: str) -> str:
-        """SHA-256 of the article file and its curated file: unchanged hash → nothing to reload."""
-        article = next(a for a in self.articles if a.meta.get("id") == article_id)
-        ent = self.entities.get(article_id)
-        return content_hash(article.raw_bytes, ent.raw_bytes if ent is not None else None)
 
 
 def content_hash(article_bytes: bytes, entity_bytes: bytes | None, salt: bytes = b"") -> str:
@@ -273,37 +267,20 @@ def index_seeds(root: Path) -> SeedIndex:
 
 
 def read_seeds(root: Path) -> SeedSet:
-    """Read every article, entity file and reference file under `root`."""
-    seeds = SeedSet(root=root)
-    problems = seeds.problems
-    seeds.reference = read_reference(root, problems)
-    article_dir = root / "articles"
-    if not article_dir.is_dir():
-        problems.append(Problem(_rel(article_dir, root), "no articles folder in the seed folder"))
-        return seeds
-    for path in _seed_files(article_dir, (".md", ".txt", ".markdown"), root, problems):
-        art = read_article(path, root, problems)
-        if art is not None:
-            seeds.articles.append(art)
-    entity_dir = root / "entities"
-    for path in _seed_files(entity_dir, (".yaml", ".yml"), root, problems):
-        before = len(problems)
-        ent = read_entity_file(path, root, problems)
-        if ent is None:
-            # An unreadable entity file rejects its article (named like the file), not just the file:
-            # loading the article without its facts would silently drop them.
-            problems[before:] = [replace(p, article_id=path.stem) for p in problems[before:]]
+    """Read every article, its paired entity file and the reference files under `root`
+    (for tools that need all of them at once, e.g. `critmin eval`; the load uses the index)."""
+    index = index_seeds(root)
+    seeds = SeedSet(root=root, problems=index.problems)
+    seeds.reference = read_reference(root, seeds.problems)
+    for stem, path in sorted(index.articles.items()):
+        art = read_article(path, root, seeds.problems)
+        if art is None:
             continue
-        article_id = ent.data.get("article") or path.stem
-        if not isinstance(article_id, str):
-            problems.append(Problem(ent.rel, "'article' must be an article id", field="article", raw=shorten(article_id),
-                                    article_id=path.stem))
-            continue
-        if article_id in seeds.entities:
-            problems.append(Problem(ent.rel, f"a second entity file for article {article_id!r} (first: {seeds.entities[article_id].rel})",
-                                    field="article", article_id=article_id))
-            continue
-        seeds.entities[article_id] = ent
+        seeds.articles.append(art)
+        if stem in index.entities:
+            ent = read_entity_file(index.entities[stem], root, seeds.problems)
+            if ent is not None:
+                seeds.entities[stem] = ent
     return seeds
 
 

@@ -9,7 +9,7 @@ that differ, so a second identical run writes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -34,9 +34,6 @@ class LoadCounts:
     articles_unchanged: int = 0
     facts_inserted: int = 0
     facts_deleted: int = 0
-    reference_changed: int = 0
-    agreements_changed: int = 0
-    per_table: dict[str, int] = field(default_factory=dict)
 
 
 def _columns(table: str) -> list[str]:
@@ -96,11 +93,6 @@ def upsert(cur: psycopg.Cursor, table: str, rows: list[dict[str, Any]], *, prune
     return written
 
 
-def existing_hashes(cur: psycopg.Cursor, article_ids: list[str]) -> dict[str, str]:
-    cur.execute("select article_id, content_hash from core.article where article_id = any(%s)", (article_ids,))
-    return dict(cur.fetchall())
-
-
 def acquire_load_lock(cur: psycopg.Cursor, on_wait: Callable[[], None] | None = None) -> None:
     """Serialise loads: wait (saying so) while another load holds the lock."""
     cur.execute("select pg_try_advisory_xact_lock(%s)", (LOAD_LOCK_KEY,))
@@ -111,20 +103,22 @@ def acquire_load_lock(cur: psycopg.Cursor, on_wait: Callable[[], None] | None = 
     cur.execute("select pg_advisory_xact_lock(%s)", (LOAD_LOCK_KEY,))
 
 
-def begin_load(cur: psycopg.Cursor, lex: Lexicon, on_wait: Callable[[], None] | None = None) -> int:
-    """Take the load lock and bring the reference lexicons up to date; returns rows written."""
+def begin_load(cur: psycopg.Cursor, lex: Lexicon, on_wait: Callable[[], None] | None = None) -> dict[str, str]:
+    """Take the load lock, bring the reference lexicons up to date, and return the stored
+    content hash of every article (read under the lock, so no other load can change them)."""
     acquire_load_lock(cur, on_wait)
-    written = 0
     for table in ("mineral", "party", "fx_rate"):
-        written += upsert(cur, table, lex.rows[table])
+        upsert(cur, table, lex.rows[table])
     for table in ("mineral_alias", "party_alias"):
-        written += upsert(cur, table, lex.rows[table], prune=True)
-    return written
+        upsert(cur, table, lex.rows[table], prune=True)
+    cur.execute("select article_id, content_hash from core.article")
+    return dict(cur.fetchall())
 
 
-def load_articles(cur: psycopg.Cursor, accepted: list[ArticleFacts], counts: LoadCounts) -> set[str]:
-    """Replace the facts of every changed article; returns the agreements whose sources changed."""
-    known = existing_hashes(cur, [f.article_id for f in accepted])
+def load_articles(cur: psycopg.Cursor, accepted: list[ArticleFacts], known: dict[str, str],
+                  counts: LoadCounts) -> set[str]:
+    """Replace the facts of every changed article (`known`: stored hashes from begin_load);
+    returns the agreements whose sources changed."""
     changed = [f for f in accepted if known.get(f.article_id) != f.content_hash]
     if not changed:
         return set()
@@ -145,9 +139,7 @@ def load_articles(cur: psycopg.Cursor, accepted: list[ArticleFacts], counts: Loa
     affected |= set(new_agreements)
     for table in FACT_TABLES:
         rows = [row for f in changed for row in f.rows[table]]
-        n = _copy_rows(cur, sql.Identifier("core", table), _columns(table), rows)
-        counts.per_table[table] = counts.per_table.get(table, 0) + n
-        counts.facts_inserted += n
+        counts.facts_inserted += _copy_rows(cur, sql.Identifier("core", table), _columns(table), rows)
     # The loader re-checks every quote against the stored article text.
     cur.execute(
         """select e.evidence_id from core.evidence e join core.article a using (article_id)
@@ -161,10 +153,8 @@ def load_articles(cur: psycopg.Cursor, accepted: list[ArticleFacts], counts: Loa
     return affected
 
 
-def delete_missing_articles(cur: psycopg.Cursor, present: list[str]) -> tuple[int, set[str]]:
-    """Delete articles whose files are gone (their facts go with them); returns (count, agreements)."""
-    cur.execute("select article_id from core.article where not (article_id = any(%s))", (present,))
-    gone = [r[0] for r in cur.fetchall()]
+def delete_articles(cur: psycopg.Cursor, gone: list[str]) -> tuple[int, set[str]]:
+    """Delete articles (their facts go with them); returns (count, agreements they reported)."""
     if not gone:
         return 0, set()
     cur.execute("select distinct agreement_id from core.agreement_status where article_id = any(%s)", (gone,))
@@ -200,19 +190,17 @@ where g.agreement_id = s.agreement_id
 """
 
 
-def finish_load(cur: psycopg.Cursor, affected: set[str], counts: LoadCounts) -> None:
+def finish_load(cur: psycopg.Cursor, affected: set[str]) -> None:
     """Settle the agreements whose sources changed; drop those no article reports any more."""
     if not affected:
         return
     ids = sorted(affected)
     cur.execute(_SETTLE_AGREEMENTS, {"ids": ids})
-    counts.agreements_changed += cur.rowcount
     cur.execute(
         """delete from core.agreement g where g.agreement_id = any(%s)
            and not exists (select 1 from core.agreement_status s where s.agreement_id = g.agreement_id)""",
         (ids,),
     )
-    counts.agreements_changed += cur.rowcount
 
 
 def record_rejections(conn: psycopg.Connection, run_id: int, problems: list[Problem]) -> None:

@@ -29,8 +29,7 @@ from etl.extract import (
 from etl.load import (
     LoadCounts,
     begin_load,
-    delete_missing_articles,
-    existing_hashes,
+    delete_articles,
     finish_load,
     load_articles,
     record_rejections,
@@ -60,7 +59,6 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     articles_read: int = 0
     accepted: int = 0
-    unchanged: int = 0
     rejected_ids: set[str] = field(default_factory=set)
     deleted: int = 0
     reference_digest: bytes = b""
@@ -118,7 +116,7 @@ def _article_facts(stem: str, index: SeedIndex, lex: Lexicon, known: dict[str, s
     drafted = ent_path is None and auto
     digest = content_hash(art_bytes, ent_bytes, report.reference_digest + (AUTO_SALT if drafted else b""))
     if known.get(stem) == digest:
-        report.unchanged += 1
+        report.counts.articles_unchanged += 1
         return None
     art = read_article(art_path, index.root, problems, data=art_bytes)
     ent = read_entity_file(ent_path, index.root, problems, data=ent_bytes) if ent_path else None
@@ -277,18 +275,16 @@ def load(url: str, seeds_dir: Path, command: str, *, auto: bool = True, prune: b
     try:
         with psycopg.connect(url) as conn, conn.cursor() as cur:
             if not report.fatal and report.lexicon is not None:
-                begin_load(cur, report.lexicon, on_wait)
-                known = existing_hashes(cur, sorted(index.articles))
+                known = begin_load(cur, report.lexicon, on_wait)
                 affected: set[str] = set()
                 for accepted in _chunks(index, report.lexicon, known, auto, chunk_size, report, on_progress):
-                    affected |= load_articles(cur, accepted, report.counts)
-                if prune:
-                    report.deleted, gone = delete_missing_articles(cur, sorted(index.articles))
-                    affected |= gone
-                finish_load(cur, affected, report.counts)
+                    affected |= load_articles(cur, accepted, known, report.counts)
+                if prune:  # articles stored but no longer in the seed folder
+                    report.deleted, reported = delete_articles(cur, sorted(set(known) - set(index.articles)))
+                    affected |= reported
+                finish_load(cur, affected)
             else:
                 report.articles_read = len(index.articles) + len(index.extra_articles)
-            report.counts.articles_unchanged = report.unchanged
             _finish(report, index)
             record_rejections(conn, report.run_id, report.problems)
             status = "succeeded" if not report.problems else ("failed" if report.fatal else "partial")

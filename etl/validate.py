@@ -168,13 +168,15 @@ def _show(value: Any) -> str:
 
 
 def _allowed(column: str) -> tuple[str, ...]:
-    return {
-        "kind": domain.AGREEMENT_KINDS, "status": domain.AGREEMENT_STATUSES, "role": domain.PARTY_ROLES,
-        "party_type": domain.PARTY_TYPES, "measure": domain.MEASURES, "bound": domain.BOUNDS,
-        "unit": domain.UNITS, "mineral_group": domain.MINERAL_GROUPS, "language": domain.LANGUAGES,
-        "published_precision": domain.DATE_PRECISIONS, "topic": domain.CLAIM_TOPICS,
-        "review_status": domain.REVIEW_STATUSES, "currency": domain.CURRENCIES,
-    }.get(column, ())
+    """The closed vocabulary of a column, read off the models' CHECK constraints."""
+    return _VOCABULARIES.get(column, ())
+
+
+_VOCABULARIES = {
+    c.info["column"]: tuple(c.info["isin"])
+    for table in metadata.tables.values() for c in table.constraints
+    if isinstance(c, CheckConstraint) and "isin" in c.info
+}
 
 
 @dataclass
