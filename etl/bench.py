@@ -7,6 +7,7 @@ are generated deterministically (fixed random seed) in a temporary folder.
 
 from __future__ import annotations
 
+import json
 import random
 import resource
 import shutil
@@ -19,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+import yaml
 from psycopg import sql
 
 from etl.paths import resource_dir
@@ -29,21 +31,26 @@ SELLERS = ["Korea Zinc", "POSCO International", "SK On", "ExxonMobil", "MP Mater
 BUYERS = ["United States", "Japan", "European Union", "Lockheed Martin", "South Korea"]
 
 
-def generate_seeds(root: Path, rows: int, rng_seed: int = 20261125) -> int:
+def generate_seeds(root: Path, rows: int, rng_seed: int = 20261125, entity_format: str = "json") -> int:
     """Write articles and entity files holding `rows` volume facts; returns the article count."""
     rng = random.Random(rng_seed)
     (root / "articles").mkdir(parents=True)
     (root / "entities").mkdir()
     shutil.copytree(resource_dir("seeds") / "reference", root / "reference")
     n_articles = max(1, -(-rows // VOLUMES_PER_ARTICLE))
-    written = 0
     for a in range(n_articles):
-        write_article(root, a, min(VOLUMES_PER_ARTICLE, rows - written), rng)
-        written += VOLUMES_PER_ARTICLE
+        write_article(root, a, articles_volumes(a, rows), rng, entity_format=entity_format)
     return n_articles
 
 
-def write_article(root: Path, a: int, n_volumes: int, rng: random.Random, variant: int = 0) -> None:
+def articles_volumes(a: int, rows: int) -> int:
+    """How many of the `rows` volume facts article number `a` holds (the last one may hold fewer)."""
+    return min(VOLUMES_PER_ARTICLE, rows - a * VOLUMES_PER_ARTICLE)
+
+
+def write_article(root: Path, a: int, n_volumes: int, rng: random.Random, variant: int = 0,
+                  entity_format: str = "json") -> None:
+    """One article and its curated facts: JSON (as machine-written facts are) or YAML (as curators write)."""
     article_id = f"bench-{a:07d}"
     seller, buyer = rng.choice(SELLERS), rng.choice(BUYERS)
     year = 2020 + a % 6
@@ -54,19 +61,25 @@ def write_article(root: Path, a: int, n_volumes: int, rng: random.Random, varian
         qty = (a * 37 + v * 101 + variant) % 90000 + 100
         quote = f"{qty:,} tonnes of {mineral.replace('_', ' ')}"
         lines.append(f"Tranche {v + 1}: {quote} in {year + v % 3}.")
-        volumes.append(
-            f"      - {{mineral: {mineral}, measure: mass, quantity: {qty}, unit: t, bound: exact, per_year: false, "
-            f"period_start: '{year + v % 3}-01-01', period_end: '{year + v % 3}-12-31', evidence: 'Tranche {v + 1}: {quote}'}}"
-        )
+        volumes.append({"mineral": mineral, "measure": "mass", "quantity": qty, "unit": "t", "bound": "exact",
+                        "per_year": False, "period_start": f"{year + v % 3}-01-01", "period_end": f"{year + v % 3}-12-31",
+                        "evidence": f"Tranche {v + 1}: {quote}"})
     body = "\n".join(lines)
     (root / "articles" / f"{article_id}.md").write_text(
         f"---\nid: {article_id}\ntitle: Bench article {a}\npublisher: bench\npublished_on: {year}-06-01\nlanguage: en\n---\n{body}\n")
-    (root / "entities" / f"{article_id}.yaml").write_text(
-        f"article: {article_id}\nparties:\n  - {{name: {seller}, evidence: '{seller}'}}\n"
-        f"agreements:\n  - key: bench-{a:07d}-supply\n    kind: supply_contract\n    title: Bench supply {a}\n"
-        f"    status: signed\n    minerals: [{MINERALS[a % len(MINERALS)]}]\n"
-        f"    parties: [{{name: {seller}, role: supplier}}, {{name: {buyer}, role: buyer}}]\n"
-        f"    evidence: '{head}'\n    volumes:\n" + "\n".join(volumes) + "\n")
+    facts = {
+        "article": article_id,
+        "parties": [{"name": seller, "evidence": seller}],
+        "agreements": [{
+            "key": f"bench-{a:07d}-supply", "kind": "supply_contract", "title": f"Bench supply {a}", "status": "signed",
+            "minerals": [MINERALS[a % len(MINERALS)]],
+            "parties": [{"name": seller, "role": "supplier"}, {"name": buyer, "role": "buyer"}],
+            "evidence": head, "volumes": volumes,
+        }],
+    }
+    text = (json.dumps(facts, ensure_ascii=False, indent=1) if entity_format == "json"
+            else yaml.dump(facts, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True, sort_keys=False))
+    (root / "entities" / f"{article_id}.yaml").write_text(text)
 
 
 def _with_db(url: str, name: str) -> str:
@@ -84,18 +97,22 @@ def copy_limit(url: str, chunk: int = 50_000) -> tuple[int, float]:
                           per_year boolean, period_start date, period_end date)""")
         target.commit()
         n, spent = 0, 0.0
-        with source.cursor(name="bench_rows") as rows, target.cursor().copy("copy bench_copy_limit from stdin") as copy:
+        with source.cursor(name="bench_rows") as rows, target.cursor() as cur:
             rows.execute("""select volume_id, agreement_id, article_id, evidence_id, mineral_id, measure, quantity,
                                    unit, bound, per_year, period_start, period_end from core.volume""")
-            while batch := rows.fetchmany(chunk):
-                t0 = time.perf_counter()
-                for row in batch:
-                    copy.write_row(row)
-                spent += time.perf_counter() - t0
-                n += len(batch)
-        t0 = time.perf_counter()
-        target.commit()
-        spent += time.perf_counter() - t0
+            copy_block = cur.copy("copy bench_copy_limit from stdin")
+            with copy_block as copy:
+                while batch := rows.fetchmany(chunk):
+                    t0 = time.perf_counter()
+                    for row in batch:
+                        copy.write_row(row)
+                    spent += time.perf_counter() - t0
+                    n += len(batch)
+                t0 = time.perf_counter()  # leaving the block waits for the server to take the last rows
+            t0_commit = time.perf_counter()
+            spent += t0_commit - t0
+            target.commit()
+            spent += time.perf_counter() - t0_commit
     return n, n / spent
 
 
@@ -115,9 +132,10 @@ def view_times(url: str, repeats: int = 5) -> dict[str, float]:
     return out
 
 
-def run_bench(server_url: str, rows: int, progress: Callable[[str], None] = lambda _s: None) -> dict:
+def run_bench(server_url: str, rows: int, progress: Callable[[str], None] = lambda _s: None,
+              entity_format: str = "json", workers: int | None = None) -> dict:
     from etl.db.migrate import upgrade_head
-    from etl.pipeline import load
+    from etl.pipeline import CHUNK_ARTICLES, load, resolve_workers
 
     name = f"critmin_bench_{uuid.uuid4().hex[:8]}"
     admin = _with_db(server_url, "postgres")
@@ -125,18 +143,19 @@ def run_bench(server_url: str, rows: int, progress: Callable[[str], None] = lamb
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     url = _with_db(server_url, name)
     tmp = Path(tempfile.mkdtemp(prefix="critmin-bench-"))
-    result: dict = {"rows": rows, "database": name}
+    result: dict = {"rows": rows, "database": name, "entity_format": entity_format}
     try:
         progress("migrating the scratch database")
         upgrade_head(url)
         progress(f"generating {rows:,} synthetic volume facts")
         seeds = tmp / "seeds"
-        n_articles = generate_seeds(seeds, rows)
+        n_articles = generate_seeds(seeds, rows, entity_format=entity_format)
         result["articles"] = n_articles
+        result["chunk_articles"] = CHUNK_ARTICLES
 
         progress("first load (extract → transform → validate → load)")
         t0 = time.perf_counter()
-        report = load(url, seeds, "bench")
+        report = load(url, seeds, "bench", workers=workers)
         first = time.perf_counter() - t0
         if report.problems:
             raise RuntimeError(f"the synthetic seeds did not load: {report.problems[0].line()}")
@@ -150,16 +169,15 @@ def run_bench(server_url: str, rows: int, progress: Callable[[str], None] = lamb
 
         progress("reload of unchanged input")
         t0 = time.perf_counter()
-        load(url, seeds, "bench")
+        load(url, seeds, "bench", workers=workers)
         result["reload_unchanged_s"] = round(time.perf_counter() - t0, 3)
 
         progress("reload with 1% of articles changed")
         rng = random.Random(7)
         for a in rng.sample(range(n_articles), max(1, n_articles // 100)):
-            write_article(seeds, a, VOLUMES_PER_ARTICLE if (a + 1) * VOLUMES_PER_ARTICLE <= rows else rows - a * VOLUMES_PER_ARTICLE,
-                          random.Random(a), variant=1)
+            write_article(seeds, a, articles_volumes(a, rows), random.Random(a), variant=1, entity_format=entity_format)
         t0 = time.perf_counter()
-        report = load(url, seeds, "bench")
+        report = load(url, seeds, "bench", workers=workers)
         result["reload_1pct_changed_s"] = round(time.perf_counter() - t0, 3)
         result["reload_1pct_articles_updated"] = report.counts.articles_updated
 
@@ -172,7 +190,13 @@ def run_bench(server_url: str, rows: int, progress: Callable[[str], None] = lamb
             }
         progress("timing the reporting views")
         result["view_query_ms"] = view_times(url)
-        result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        # The main process plus each worker at its own peak (an upper bound on the memory in use).
+        main_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        result["workers"] = resolve_workers(workers)
+        result["peak_rss_main_mb"] = round(main_mb, 1)
+        result["peak_rss_worker_mb"] = round(worker_mb, 1)
+        result["peak_rss_mb"] = round(main_mb + result["workers"] * worker_mb, 1)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         with psycopg.connect(admin, autocommit=True) as conn:

@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+import click
 import typer
 from psycopg import sql
 from rich.console import Console
@@ -122,6 +123,8 @@ def migrate() -> None:
 
 PruneOption = typer.Option(True, "--prune/--keep-missing",
                            help="Delete articles whose files are no longer in the seed folder (default), or keep them.")
+WorkersOption = typer.Option(None, "--workers", min=1,
+                             help="Processes that prepare articles in parallel (default: CRITMIN_WORKERS, else one per core, at most 4).")
 AutoOption = typer.Option(True, "--auto/--no-auto",
                           help="Draft facts with the extractor for articles that have no curated file (loaded as review_status 'auto').")
 
@@ -144,14 +147,14 @@ def _progress(seeds: Path, label: str):
     return progress, lambda n: progress.update(task, completed=n)
 
 
-def _load(seeds: Path, command: str, auto: bool, prune: bool = True) -> int:
+def _load(seeds: Path, command: str, auto: bool, prune: bool = True, workers: int | None = None) -> int:
     from etl import pipeline
 
     url = _owner_url()
     progress, advance = _progress(seeds, "loading articles")
     with progress:
         report = pipeline.load(
-            url, seeds, command, auto=auto, prune=prune,
+            url, seeds, command, auto=auto, prune=prune, workers=workers,
             on_wait=lambda: err.print("another critmin load is running; waiting for it to finish…"),
             on_progress=advance,
         )
@@ -169,14 +172,14 @@ def _load(seeds: Path, command: str, auto: bool, prune: bool = True) -> int:
 
 
 @app.command()
-def validate(seeds: Path = SeedsOption, auto: bool = AutoOption) -> None:
+def validate(seeds: Path = SeedsOption, auto: bool = AutoOption, workers: int | None = WorkersOption) -> None:
     """Check every seed file without writing anything; list each problem."""
     from etl.pipeline import check
 
     seeds_dir = _seeds(seeds)
     progress, advance = _progress(seeds_dir, "checking articles")
     with progress:
-        report = check(seeds_dir, auto=auto, on_progress=advance)
+        report = check(seeds_dir, auto=auto, workers=workers, on_progress=advance)
     _print_report(report)
     out.print(f"{report.articles_read} articles read: {report.accepted} valid, "
               f"{report.rejected} rejected, {len(report.problems)} problems")
@@ -184,9 +187,10 @@ def validate(seeds: Path = SeedsOption, auto: bool = AutoOption) -> None:
 
 
 @app.command()
-def load(seeds: Path = SeedsOption, auto: bool = AutoOption, prune: bool = PruneOption) -> None:
+def load(seeds: Path = SeedsOption, auto: bool = AutoOption, prune: bool = PruneOption,
+         workers: int | None = WorkersOption) -> None:
     """Load the seed folder into the database (unchanged articles are skipped)."""
-    raise typer.Exit(_load(_seeds(seeds), "load", auto, prune))
+    raise typer.Exit(_load(_seeds(seeds), "load", auto, prune, workers))
 
 
 def _counts(url: str) -> dict[str, int]:
@@ -199,7 +203,8 @@ def _counts(url: str) -> dict[str, int]:
 
 
 @app.command()
-def run(seeds: Path = SeedsOption, auto: bool = AutoOption, prune: bool = PruneOption) -> None:
+def run(seeds: Path = SeedsOption, auto: bool = AutoOption, prune: bool = PruneOption,
+        workers: int | None = WorkersOption) -> None:
     """Start the database if needed, migrate, load every seed, and print how to connect."""
     from etl.db.migrate import upgrade_head
 
@@ -207,7 +212,7 @@ def run(seeds: Path = SeedsOption, auto: bool = AutoOption, prune: bool = PruneO
     seeds_dir = _seeds(seeds)
     url = _owner_url()
     upgrade_head(url)
-    code = _load(seeds_dir, "run", auto, prune)
+    code = _load(seeds_dir, "run", auto, prune, workers)
     if not external_url():
         from etl.views import ensure_embedded_reader
 
@@ -255,15 +260,20 @@ def status(limit: int = typer.Option(5, help="How many recent runs to show.")) -
 def bench(
     rows: int = typer.Option(100_000, "--rows", min=100, help="How many synthetic volume facts to load."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
+    entity_format: str = typer.Option("json", "--entity-format",
+                                      help="json or yaml: write the synthetic facts files as JSON (machine-written) or YAML (curator-written)."),
+    workers: int | None = WorkersOption,
 ) -> None:
     """Measure the load path against the plain-COPY limit, in a scratch database that is dropped after."""
     import json
 
     from etl.bench import run_bench
 
+    if entity_format not in ("json", "yaml"):
+        raise click.UsageError(f"unknown entity format {entity_format!r}: use json or yaml")
     url = _owner_url()
     with err.status("benchmarking") as status:
-        result = run_bench(url, rows, progress=lambda msg: status.update(msg))
+        result = run_bench(url, rows, progress=lambda msg: status.update(msg), entity_format=entity_format, workers=workers)
     if as_json:
         print(json.dumps(result))
         return

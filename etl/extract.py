@@ -6,6 +6,7 @@ Nothing here interprets the facts; it only reads files safely and reports what c
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -142,10 +143,45 @@ def _refuse_collection_aliases(text: str) -> None:
                 "collections can expand without bound)", event.start_mark)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _parse_json(text: str) -> tuple[bool, Any]:
+    """(True, value) when the text is a JSON document; JSON is YAML, and C-parsed ~15× faster.
+
+    Machine-written entity files (the extractor's drafts, bulk imports, the bench) are JSON;
+    anything that is not valid JSON goes to the YAML parser and gets its messages."""
+    if not text.lstrip().startswith(("{", "[")) or _SURROGATE_ESCAPE.search(text):
+        return False, None  # not JSON, or escapes the YAML parser must judge
+    try:
+        return True, json.loads(text, object_pairs_hook=_unique_object)
+    except json.JSONDecodeError:
+        return False, None
+
+
 def parse_yaml(text: str, rel: str, problems: list[Problem], record: str | None = None) -> Any:
     try:
+        is_json, value = _parse_json(text)
+        if is_json:
+            return value
         _refuse_collection_aliases(text)
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+    except _DuplicateKey as exc:
+        problems.append(Problem(rel, f"malformed YAML: duplicate key {exc.args[0]!r}", record=record))
+        return None
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else record

@@ -8,13 +8,21 @@ version, if loaded, stays. Problems in the shared reference files stop the load.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import multiprocessing as mp
+import os
+import signal
+from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from multiprocessing.pool import Pool
 from pathlib import Path
 
 import psycopg
 
+from etl import quantities
 from etl.extract import (
     ArticleFile,
     EntityFile,
@@ -44,7 +52,7 @@ from etl.transform import (
 )
 from etl.validate import validate_articles, validate_reference
 
-CHUNK_ARTICLES = 2000
+CHUNK_ARTICLES = 500
 # Part of the content hash of auto-extracted facts: a new extractor re-drafts every such article.
 AUTO_SALT = b"auto-extracted:v1"
 
@@ -160,32 +168,118 @@ def _auto_entities(art: ArticleFile, stem: str, seeds_dir: Path) -> EntityFile:
     return EntityFile(art.path, f"{art.rel} (auto-extracted facts)", data, b"")
 
 
-def _chunks(index: SeedIndex, lex: Lexicon, known: dict[str, str], auto: bool, chunk_size: int,
-            report: Report, on_progress: Callable[[int], None] | None) -> Iterator[list[ArticleFacts]]:
-    """Accepted articles, a chunk at a time; rejections go to the report."""
-    seen: dict[str, str] = {}
-    pending: list[tuple[ArticleFacts, ArticleFile | None]] = []
-    stems = sorted(index.articles)
-    report.articles_read = len(stems) + len(index.extra_articles)
-    for path in index.extra_articles:
-        report.problems.append(Problem(str(path.relative_to(index.root)),
-                                       f"duplicate article id {path.stem!r} (also in articles/{index.articles[path.stem].name})",
-                                       record="front matter", field="id", article_id=path.stem))
+@dataclass
+class _ChunkResult:
+    """What preparing one chunk of articles produced (travels back from a worker process)."""
+
+    accepted: list[ArticleFacts]
+    problems: list[Problem]
+    warnings: list[str]
+    unchanged: int
+    rejected_ids: set[str]
+
+
+@dataclass
+class _Work:
+    """What every chunk needs; set before the workers fork, so they inherit it instead of receiving it."""
+
+    index: SeedIndex
+    lexicon: Lexicon
+    reference_digest: bytes
+    auto: bool
+    blocked: set[str]
+    workers: int = 1
+    pool: Pool | None = None
+
+
+_WORK: _Work | None = None
+
+
+def _prepare_chunk(stems: list[str], known: dict[str, str]) -> _ChunkResult:
+    """Extract, transform and validate a chunk of articles (`known`: their stored hashes)."""
+    assert _WORK is not None
+    part = Report(_WORK.index.root, reference_digest=_WORK.reference_digest)
+    batch = [f for stem in stems if (f := _article_facts(stem, _WORK.index, _WORK.lexicon, known, _WORK.auto, part))]
+    accepted = _settle(batch, _WORK.blocked, part)
+    return _ChunkResult(accepted, part.problems, part.warnings, part.counts.articles_unchanged, part.rejected_ids)
+
+
+def resolve_workers(workers: int | None) -> int:
+    """Worker processes for preparing chunks: CRITMIN_WORKERS, else one per core (at most 4)."""
+    if workers is None:
+        workers = int(os.environ.get("CRITMIN_WORKERS") or min(4, os.cpu_count() or 1))
+    return max(1, workers) if "fork" in mp.get_all_start_methods() else 1
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:  # die with the parent (a killed load must not leave workers behind) - Linux only
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+@contextmanager
+def _worker_pool(index: SeedIndex, report: Report, auto: bool, chunk_size: int, workers: int | None) -> Iterator[None]:
+    """Set up what chunks need, with a fork pool when there is more than one chunk to prepare.
+
+    Opened before the database connection, so no child ever holds a copy of it."""
+    global _WORK
+    if report.lexicon is None:
+        yield
+        return
     blocked = {p.article_id for p in report.problems if p.article_id}
-    for n, stem in enumerate(stems, 1):
-        facts = _article_facts(stem, index, lex, known, auto, report)
-        if facts is not None:
-            other = seen.get(facts.article_id)
-            if other is not None:
-                facts.problems.append(Problem(facts.rel, f"duplicate article id {facts.article_id!r} (also in {other})",
-                                              record="front matter", field="id", article_id=facts.article_id))
-            seen.setdefault(facts.article_id, facts.rel)
-            pending.append(facts)
-        if len(pending) >= chunk_size or (n == len(stems) and pending):
-            yield _settle(pending, blocked, report)
-            pending = []
+    quantities.load_units()  # read once here, not once per worker
+    _WORK = _Work(index, report.lexicon, report.reference_digest, auto, blocked, resolve_workers(workers))
+    try:
+        if _WORK.workers > 1 and len(index.articles) > chunk_size:
+            with mp.get_context("fork").Pool(_WORK.workers, initializer=_worker_init) as pool:
+                _WORK.pool = pool
+                yield
+        else:
+            yield
+    finally:
+        _WORK = None
+
+
+def _chunks(known: dict[str, str], chunk_size: int, report: Report,
+            on_progress: Callable[[int], None] | None) -> Iterator[list[ArticleFacts]]:
+    """Accepted articles, a chunk at a time, in article order; rejections go to the report.
+
+    With a pool, workers prepare the next chunks while the caller loads this one; at most
+    two chunks per worker are in flight, so memory stays flat."""
+    assert _WORK is not None
+    index, pool = _WORK.index, _WORK.pool
+    stems = sorted(index.articles)
+    tasks = [(part, {s: known[s] for s in part if s in known})
+             for part in (stems[i:i + chunk_size] for i in range(0, len(stems), chunk_size))]
+    if pool is None:
+        results: Iterator[_ChunkResult] = (_prepare_chunk(*task) for task in tasks)
+    else:
+        results = _bounded(pool, tasks, 2 * _WORK.workers)
+    done = 0
+    for (part, _), result in zip(tasks, results, strict=True):
+        report.problems += result.problems
+        report.warnings += result.warnings
+        report.counts.articles_unchanged += result.unchanged
+        report.rejected_ids |= result.rejected_ids
+        report.accepted += len(result.accepted)
+        done += len(part)
+        if result.accepted:
+            yield result.accepted
         if on_progress:
-            on_progress(n)
+            on_progress(done)
+
+
+def _bounded(pool: Pool, tasks: list[tuple[list[str], dict[str, str]]], in_flight: int) -> Iterator[_ChunkResult]:
+    """Results in task order, with no more than `in_flight` tasks submitted and not yet taken."""
+    pending: deque = deque()
+    for task in tasks:
+        pending.append(pool.apply_async(_prepare_chunk, task))
+        if len(pending) >= in_flight:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _settle(batch: list[ArticleFacts], blocked: set[str], report: Report) -> list[ArticleFacts]:
@@ -204,7 +298,6 @@ def _settle(batch: list[ArticleFacts], blocked: set[str], report: Report) -> lis
             report.rejected_ids.add(f.article_id)
         else:
             accepted.append(f)
-    report.accepted += len(accepted)
     return accepted
 
 
@@ -230,6 +323,11 @@ def prepare(seeds_dir: Path) -> tuple[SeedIndex, Report]:
     index = index_seeds(seeds_dir)
     report.problems += index.problems
     _orphan_problems(index, report.problems)
+    for path in index.extra_articles:
+        report.problems.append(Problem(str(path.relative_to(index.root)),
+                                       f"duplicate article id {path.stem!r} (also in articles/{index.articles[path.stem].name})",
+                                       record="front matter", field="id", article_id=path.stem))
+    report.articles_read = len(index.articles) + len(index.extra_articles)
     return index, report
 
 
@@ -239,13 +337,14 @@ def _finish(report: Report, index: SeedIndex) -> Report:
     return report
 
 
-def check(seeds_dir: Path, *, auto: bool = True, chunk_size: int = CHUNK_ARTICLES,
+def check(seeds_dir: Path, *, auto: bool = True, chunk_size: int = CHUNK_ARTICLES, workers: int | None = None,
           on_progress: Callable[[int], None] | None = None) -> Report:
     """Extract, transform and validate everything; write nothing."""
     index, report = prepare(seeds_dir)
-    if report.lexicon is not None:
-        for _ in _chunks(index, report.lexicon, {}, auto, chunk_size, report, on_progress):
-            pass
+    with _worker_pool(index, report, auto, chunk_size, workers):
+        if report.lexicon is not None:
+            for _ in _chunks({}, chunk_size, report, on_progress):
+                pass
     return _finish(report, index)
 
 
@@ -263,7 +362,7 @@ def finish_failed_run(url: str, run_id: int) -> None:
 
 
 def load(url: str, seeds_dir: Path, command: str, *, auto: bool = True, prune: bool = True,
-         chunk_size: int = CHUNK_ARTICLES, on_wait: Callable[[], None] | None = None,
+         chunk_size: int = CHUNK_ARTICLES, workers: int | None = None, on_wait: Callable[[], None] | None = None,
          on_progress: Callable[[int], None] | None = None) -> Report:
     """Check and load every changed article, the rejections and the run record, in one transaction.
 
@@ -273,18 +372,17 @@ def load(url: str, seeds_dir: Path, command: str, *, auto: bool = True, prune: b
     index, report = prepare(seeds_dir)
     report.run_id = start_run(url, command, seeds_dir)
     try:
-        with psycopg.connect(url) as conn, conn.cursor() as cur:
+        with (_worker_pool(index, report, auto, chunk_size, workers),
+              psycopg.connect(url) as conn, conn.cursor() as cur):
             if not report.fatal and report.lexicon is not None:
                 known = begin_load(cur, report.lexicon, on_wait)
                 affected: set[str] = set()
-                for accepted in _chunks(index, report.lexicon, known, auto, chunk_size, report, on_progress):
+                for accepted in _chunks(known, chunk_size, report, on_progress):
                     affected |= load_articles(cur, accepted, known, report.counts)
                 if prune:  # articles stored but no longer in the seed folder
                     report.deleted, reported = delete_articles(cur, sorted(set(known) - set(index.articles)))
                     affected |= reported
                 finish_load(cur, affected)
-            else:
-                report.articles_read = len(index.articles) + len(index.extra_articles)
             _finish(report, index)
             record_rejections(conn, report.run_id, report.problems)
             status = "succeeded" if not report.problems else ("failed" if report.fatal else "partial")

@@ -69,11 +69,18 @@ def _plain_text(v: Any) -> bool:
     return "\x00" not in v
 
 
+def _plain_text_column(s: pd.Series) -> pd.Series:
+    """_plain_text over a column; Arrow-backed strings are valid UTF-8 already, so only NUL is left to find."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return ~s.str.contains("\x00", regex=False).fillna(False)
+    return s.map(_plain_text)
+
+
 # Checks beyond what one column's type says; named so messages can explain them.
 EXTRA_CHECKS: dict[str, list[pa.Check]] = {
-    "quantity": [pa.Check(lambda s: s.map(lambda v: v > 0), name="positive")],
-    "quantity_tonnes": [pa.Check(lambda s: s.map(lambda v: v <= domain.MAX_TONNES), name="plausible_tonnes")],
-    "amount_usd": [pa.Check(lambda s: s.map(lambda v: v <= domain.MAX_AMOUNT_USD), name="plausible_usd")],
+    "quantity": [pa.Check(lambda s: s > 0, name="positive")],
+    "quantity_tonnes": [pa.Check(lambda s: s <= domain.MAX_TONNES, name="plausible_tonnes")],
+    "amount_usd": [pa.Check(lambda s: s <= domain.MAX_AMOUNT_USD, name="plausible_usd")],
     "start_offset": [pa.Check.ge(0, name="non_negative")],
 }
 
@@ -101,7 +108,7 @@ def schema_for(table_name: str) -> pa.DataFrameSchema:
                 checks.append(pa.Check(_fits(column.type.precision, column.type.scale or 0),
                                        name=f"fits_numeric_{column.type.precision}_{column.type.scale or 0}"))
         if isinstance(column.type, String):
-            checks.append(pa.Check(lambda s: s.map(_plain_text), name="plain_text"))
+            checks.append(pa.Check(_plain_text_column, name="plain_text"))
         if isinstance(column.type, String) and column.type.length:
             checks.append(pa.Check.str_length(max_value=column.type.length, name="max_length"))
         checks += EXTRA_CHECKS.get(column.name, [])

@@ -100,11 +100,34 @@ def sized(server_url, template_db, seed_sets):
         drop_database(server_url, name)
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+def _assert_gone(pids: list[int], timeout: float = 10) -> None:
+    """Worker processes of a killed load die with it (none is left computing for nobody)."""
+    deadline = time.monotonic() + timeout
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p for p in pids if _alive(p)], "worker processes outlived the killed load"
+
+
 def _kill_loop(sized, kills: int, seed: int) -> int:
     rng = random.Random(seed)
     url = sized["url"]
     survived = 0
     interrupted = 0  # kills that caught the load before its commit
+    with_workers = 0  # kills that caught its worker processes running
     for k in range(kills):
         here = sized["at"]
         target = "a" if here == "b" else "b"
@@ -115,8 +138,11 @@ def _kill_loop(sized, kills: int, seed: int) -> int:
         else:
             wait_for_run(url, run, proc)
             time.sleep(rng.uniform(0.0, sized["tx"] * 1.1))  # mostly while the transaction writes
+        workers = _children(proc.pid)
+        with_workers += bool(workers)
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
+        _assert_gone(workers)
         state = snapshot(url)
         assert state in (sized["states"][here], sized["states"][target]), f"kill {k}: core tables between states"
         interrupted += state == sized["states"][here]
@@ -127,8 +153,10 @@ def _kill_loop(sized, kills: int, seed: int) -> int:
         survived += 1
     # The killed runs stay visible as interrupted, not as successes.
     assert interrupted >= 1, "no kill landed inside a load transaction: the test proves nothing"
+    assert with_workers >= 1, "no kill caught the worker processes: their clean-up went untested"
     assert query(url, "select count(*) from etl.run where status = 'running' and finished_at is null")[0][0] >= 1
-    print(f"{survived} kills survived, {interrupted} inside the load transaction (tx {sized['tx']:.2f}s)")
+    print(f"{survived} kills survived, {interrupted} inside the load transaction, {with_workers} with workers running "
+          f"(tx {sized['tx']:.2f}s)")
     return survived
 
 

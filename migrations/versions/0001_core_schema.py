@@ -1,7 +1,7 @@
 """core schema: articles, parties, minerals, agreements, volumes, evidence, etl runs
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 12:19:14.074961
 
 """
