@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 import socket
 import stat
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -267,3 +269,10 @@ def test_reader_role_reads_reporting_only(reader_url):
                       "delete from etl.rejected_row", "select count(*) from core.party"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             query(reader_url, statement)
+
+
+def test_ruff_finds_nothing_in_the_tree():
+    """The code style the project promises (pyproject's [tool.ruff]), including the SQL-injection rule S608."""
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]
