@@ -160,6 +160,9 @@ def run_bench(server_url: str, rows: int, progress: Callable[[str], None] = lamb
         if report.problems:
             raise RuntimeError(f"the synthetic seeds did not load: {report.problems[0].line()}")
         result["load_s"] = round(first, 3)
+        # Inside the load: waiting for worker processes to prepare chunks vs writing them to PostgreSQL.
+        result["load_waiting_for_chunks_s"] = round(report.seconds["waiting_for_chunks"], 3)
+        result["load_writing_s"] = round(report.seconds["writing"], 3)
         result["load_rows_per_s"] = round(rows / first)
 
         progress("plain COPY of the same rows (the limit)")

@@ -13,6 +13,7 @@ import hashlib
 import multiprocessing as mp
 import os
 import signal
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,12 +36,14 @@ from etl.extract import (
     read_seed_bytes,
 )
 from etl.load import (
+    FactRows,
     LoadCounts,
     begin_load,
     delete_articles,
     finish_load,
     load_articles,
     record_rejections,
+    render_facts,
 )
 from etl.problems import Problem
 from etl.transform import (
@@ -72,6 +75,8 @@ class Report:
     reference_digest: bytes = b""
     run_id: int | None = None
     counts: LoadCounts = field(default_factory=LoadCounts)
+    # Seconds the load spent waiting for prepared chunks vs writing them (where the time goes).
+    seconds: dict[str, float] = field(default_factory=lambda: {"waiting_for_chunks": 0.0, "writing": 0.0})
 
     @property
     def fatal(self) -> bool:
@@ -173,6 +178,7 @@ class _ChunkResult:
     """What preparing one chunk of articles produced (travels back from a worker process)."""
 
     accepted: list[ArticleFacts]
+    facts: FactRows | None         # their fact rows, ready to COPY (None when only checking)
     problems: list[Problem]
     warnings: list[str]
     unchanged: int
@@ -188,6 +194,7 @@ class _Work:
     reference_digest: bytes
     auto: bool
     blocked: set[str]
+    render: bool                   # loading: render the fact rows for COPY in the worker
     workers: int = 1
     pool: Pool | None = None
 
@@ -201,7 +208,8 @@ def _prepare_chunk(stems: list[str], known: dict[str, str]) -> _ChunkResult:
     part = Report(_WORK.index.root, reference_digest=_WORK.reference_digest)
     batch = [f for stem in stems if (f := _article_facts(stem, _WORK.index, _WORK.lexicon, known, _WORK.auto, part))]
     accepted = _settle(batch, _WORK.blocked, part)
-    return _ChunkResult(accepted, part.problems, part.warnings, part.counts.articles_unchanged, part.rejected_ids)
+    facts = render_facts(accepted) if _WORK.render else None
+    return _ChunkResult(accepted, facts, part.problems, part.warnings, part.counts.articles_unchanged, part.rejected_ids)
 
 
 def resolve_workers(workers: int | None) -> int:
@@ -220,7 +228,8 @@ def _worker_init() -> None:
 
 
 @contextmanager
-def _worker_pool(index: SeedIndex, report: Report, auto: bool, chunk_size: int, workers: int | None) -> Iterator[None]:
+def _worker_pool(index: SeedIndex, report: Report, auto: bool, chunk_size: int, workers: int | None,
+                 render: bool = False) -> Iterator[None]:
     """Set up what chunks need, with a fork pool when there is more than one chunk to prepare.
 
     Opened before the database connection, so no child ever holds a copy of it."""
@@ -230,7 +239,7 @@ def _worker_pool(index: SeedIndex, report: Report, auto: bool, chunk_size: int, 
         return
     blocked = {p.article_id for p in report.problems if p.article_id}
     quantities.load_units()  # read once here, not once per worker
-    _WORK = _Work(index, report.lexicon, report.reference_digest, auto, blocked, resolve_workers(workers))
+    _WORK = _Work(index, report.lexicon, report.reference_digest, auto, blocked, render, resolve_workers(workers))
     try:
         if _WORK.workers > 1 and len(index.articles) > chunk_size:
             with mp.get_context("fork").Pool(_WORK.workers, initializer=_worker_init) as pool:
@@ -243,7 +252,7 @@ def _worker_pool(index: SeedIndex, report: Report, auto: bool, chunk_size: int, 
 
 
 def _chunks(known: dict[str, str], chunk_size: int, report: Report,
-            on_progress: Callable[[int], None] | None) -> Iterator[list[ArticleFacts]]:
+            on_progress: Callable[[int], None] | None) -> Iterator[_ChunkResult]:
     """Accepted articles, a chunk at a time, in article order; rejections go to the report.
 
     With a pool, workers prepare the next chunks while the caller loads this one; at most
@@ -266,7 +275,7 @@ def _chunks(known: dict[str, str], chunk_size: int, report: Report,
         report.accepted += len(result.accepted)
         done += len(part)
         if result.accepted:
-            yield result.accepted
+            yield result
         if on_progress:
             on_progress(done)
 
@@ -372,17 +381,25 @@ def load(url: str, seeds_dir: Path, command: str, *, auto: bool = True, prune: b
     index, report = prepare(seeds_dir)
     report.run_id = start_run(url, command, seeds_dir)
     try:
-        with (_worker_pool(index, report, auto, chunk_size, workers),
+        with (_worker_pool(index, report, auto, chunk_size, workers, render=True),
               psycopg.connect(url) as conn, conn.cursor() as cur):
             if not report.fatal and report.lexicon is not None:
                 known = begin_load(cur, report.lexicon, on_wait)
                 affected: set[str] = set()
-                for accepted in _chunks(known, chunk_size, report, on_progress):
-                    affected |= load_articles(cur, accepted, known, report.counts)
+                clock = time.perf_counter()
+                for chunk in _chunks(known, chunk_size, report, on_progress):
+                    report.seconds["waiting_for_chunks"] += time.perf_counter() - clock
+                    clock = time.perf_counter()
+                    affected |= load_articles(cur, chunk.accepted, chunk.facts, known, report.counts)
+                    report.seconds["writing"] += time.perf_counter() - clock
+                    clock = time.perf_counter()
+                report.seconds["waiting_for_chunks"] += time.perf_counter() - clock
+                clock = time.perf_counter()
                 if prune:  # articles stored but no longer in the seed folder
                     report.deleted, reported = delete_articles(cur, sorted(set(known) - set(index.articles)))
                     affected |= reported
                 finish_load(cur, affected)
+                report.seconds["writing"] += time.perf_counter() - clock
             _finish(report, index)
             record_rejections(conn, report.run_id, report.problems)
             status = "succeeded" if not report.problems else ("failed" if report.fatal else "partial")

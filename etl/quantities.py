@@ -243,10 +243,16 @@ class UnitLexicon:
         starts |= {v[0] for v in self.ko_vague} | set(ko_small)
         starts = {c for c in starts if not (c.isascii() and c.isalpha())} - {"0"}
         first = "[0-9" + "".join(re.escape(c) for c in sorted(starts)) + "]"
+        # A match that starts with a letter starts with a number word or a currency prefix: look
+        # for the first word of one of those (a filter only; the full pattern still decides).
+        lead_words = {re.split(r"[\s-]", str(w))[0] for w in nums["en_words"]}
+        lead_words |= {re.split(r"[\s$-]", str(f))[0] for c in data["currencies"] for f in c.get("prefixes", [])
+                       if str(f)[:1].isascii() and str(f)[:1].isalpha()}
+        lead = "|".join(re.escape(w) for w in sorted(lead_words - {""}, key=len, reverse=True))
         # Bound / per-year words before the number are found by a short backward search.
         self._pre_re = re.compile(f"(?:{prefix_words}\\s*)+\\Z", re.IGNORECASE)
         self._quantity_re = re.compile(
-            f"(?={first}|{_LB_ASCII}[A-Za-z])"
+            f"(?={first}|{_LB_ASCII}(?:{lead}))"
             f"(?:(?P<lo>{_NUM_START}{low})\\s?(?:[-–~]|\\s+to\\s+)\\s?)?"
             f"(?:(?P<cur>{cur_prefix})\\s?)?"
             f"(?P<num>(?(lo)|{_NUM_START}){self._num_body})"

@@ -207,3 +207,16 @@ def test_json_facts_file_with_a_repeated_key_is_rejected(db, tmp_path):
     assert result.returncode == 1
     assert "entities/synthetic-00001.yaml" in result.stderr and "duplicate key 'parties'" in result.stderr
     assert query(db, "select article_id from core.article") == [("synthetic-00000",)]
+
+
+def test_copy_text_keeps_backslashes_tabs_and_line_breaks(db, tmp_path):
+    """Fact rows are rendered to COPY text in worker processes: escapes must round-trip exactly."""
+    seeds = make_seed_set(tmp_path / "seeds", 1)
+    quote = "Korea Zinc\\t said \\\\N\tthen\r\n고려아연 ✓ C:\\new\\rare"
+    article = seeds / "articles" / "synthetic-00000.md"
+    article.write_text(article.read_text() + f"\n{quote}\n")
+    entity = seeds / "entities" / "synthetic-00000.yaml"
+    entity.write_text(entity.read_text().replace("parties:\n", f"parties:\n  - {{name: Korea Zinc, evidence: {json.dumps(quote)}}}\n", 1))
+    report = pipeline.load(db, seeds, "test")
+    assert not report.problems, [p.line() for p in report.problems]
+    assert query(db, "select quote from core.evidence where quote like %s", ("Korea Zinc\\\\t%",)) == [(quote,)]
