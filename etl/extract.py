@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -324,23 +325,26 @@ def _seed_files(folder: Path, suffixes: tuple[str, ...], root: Path, problems: l
     if not folder.is_dir():
         return []
     out = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.name.lower() == "readme.md":
+    # scandir: the entry types come with the listing (no stat per file for 100k-file folders).
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or name.lower() == "readme.md" or not name.lower().endswith(suffixes):
             continue
-        if path.suffix.lower() not in suffixes:
-            continue
+        path = folder / name
         try:
-            path.name.encode("utf-8")
+            name.encode("utf-8")
         except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as surrogates; no id can come of it
             problems.append(Problem(_rel(path, root), "the file name is not valid UTF-8: rename the file"))
             continue
-        if path.is_symlink():
+        if entry.is_symlink():
             try:
                 path.resolve(strict=True)
             except (OSError, RuntimeError):
                 problems.append(Problem(_rel(path, root), "broken or looping symbolic link", article_id=path.stem))
                 continue
-        if path.is_dir():
+        if entry.is_dir():
             problems.append(Problem(_rel(path, root), "is a folder, not a seed file", article_id=path.stem))
             continue
         out.append(path)

@@ -47,13 +47,14 @@ from etl.load import (
 )
 from etl.problems import Problem
 from etl.transform import (
+    TABLES,
     ArticleFacts,
     Lexicon,
     article_id_problems,
     build_lexicon,
     transform_article,
 )
-from etl.validate import validate_articles, validate_reference
+from etl.validate import schema_for, validate_articles, validate_reference
 
 CHUNK_ARTICLES = 500
 # Part of the content hash of auto-extracted facts: a new extractor re-drafts every such article.
@@ -115,19 +116,30 @@ def _orphan_problems(index: SeedIndex, problems: list[Problem]) -> None:
                                     field="article", article_id=target))
 
 
+def _read_and_hash(stem: str, index: SeedIndex, auto: bool, reference_digest: bytes,
+                   problems: list[Problem]) -> tuple[str, bytes, bytes | None] | None:
+    """(content hash, article bytes, entity bytes) of an article's files; None when unreadable."""
+    art_path, ent_path = index.articles[stem], index.entities.get(stem)
+    art_bytes = read_seed_bytes(art_path, index.root, problems)
+    ent_bytes = read_seed_bytes(ent_path, index.root, problems) if ent_path else None
+    if art_bytes is None or (ent_path and ent_bytes is None):
+        return None
+    drafted = ent_path is None and auto
+    return content_hash(art_bytes, ent_bytes, reference_digest + (AUTO_SALT if drafted else b"")), art_bytes, ent_bytes
+
+
 def _article_facts(stem: str, index: SeedIndex, lex: Lexicon, known: dict[str, str], auto: bool,
                    report: Report) -> ArticleFacts | None:
     """One article's facts, or None when it is unchanged or unreadable (problems recorded)."""
     problems = report.problems
     before = len(problems)
     art_path, ent_path = index.articles[stem], index.entities.get(stem)
-    art_bytes = read_seed_bytes(art_path, index.root, problems)
-    ent_bytes = read_seed_bytes(ent_path, index.root, problems) if ent_path else None
-    if art_bytes is None or (ent_path and ent_bytes is None):
+    read = _read_and_hash(stem, index, auto, report.reference_digest, problems)
+    if read is None:
         _owned(problems, before, stem)
         return None
+    digest, art_bytes, ent_bytes = read
     drafted = ent_path is None and auto
-    digest = content_hash(art_bytes, ent_bytes, report.reference_digest + (AUTO_SALT if drafted else b""))
     if known.get(stem) == digest:
         report.counts.articles_unchanged += 1
         return None
@@ -238,7 +250,9 @@ def _worker_pool(index: SeedIndex, report: Report, auto: bool, chunk_size: int, 
         yield
         return
     blocked = {p.article_id for p in report.problems if p.article_id}
-    quantities.load_units()  # read once here, not once per worker
+    quantities.load_units()  # built once here, not once per worker
+    for table in TABLES:
+        schema_for(table)
     _WORK = _Work(index, report.lexicon, report.reference_digest, auto, blocked, render, resolve_workers(workers))
     try:
         if _WORK.workers > 1 and len(index.articles) > chunk_size:
@@ -251,6 +265,27 @@ def _worker_pool(index: SeedIndex, report: Report, auto: bool, chunk_size: int, 
         _WORK = None
 
 
+_Task = tuple[list[str], dict[str, str], int]  # article ids, their stored hashes, articles scanned so far
+
+
+def _tasks(known: dict[str, str], chunk_size: int, report: Report) -> Iterator[_Task]:
+    """The articles to prepare, `chunk_size` at a time. Stored articles whose files hash as
+    before are counted and skipped here, before any parsing, so a reload with few changes
+    hands the workers a few full chunks rather than many nearly empty ones."""
+    assert _WORK is not None
+    stems = sorted(_WORK.index.articles)
+    part: list[str] = []
+    for n, stem in enumerate(stems, 1):
+        read = _read_and_hash(stem, _WORK.index, _WORK.auto, _WORK.reference_digest, []) if stem in known else None
+        if read is not None and read[0] == known[stem]:
+            report.counts.articles_unchanged += 1
+        else:
+            part.append(stem)  # new, changed, or unreadable (the worker reports why)
+        if len(part) == chunk_size or (n == len(stems) and part):
+            yield part, {s: known[s] for s in part if s in known}, n
+            part = []
+
+
 def _chunks(known: dict[str, str], chunk_size: int, report: Report,
             on_progress: Callable[[int], None] | None) -> Iterator[_ChunkResult]:
     """Accepted articles, a chunk at a time, in article order; rejections go to the report.
@@ -258,37 +293,36 @@ def _chunks(known: dict[str, str], chunk_size: int, report: Report,
     With a pool, workers prepare the next chunks while the caller loads this one; at most
     two chunks per worker are in flight, so memory stays flat."""
     assert _WORK is not None
-    index, pool = _WORK.index, _WORK.pool
-    stems = sorted(index.articles)
-    tasks = [(part, {s: known[s] for s in part if s in known})
-             for part in (stems[i:i + chunk_size] for i in range(0, len(stems), chunk_size))]
-    if pool is None:
-        results: Iterator[_ChunkResult] = (_prepare_chunk(*task) for task in tasks)
+    tasks = _tasks(known, chunk_size, report)
+    if _WORK.pool is None:
+        results: Iterator[tuple[_Task, _ChunkResult]] = ((task, _prepare_chunk(*task[:2])) for task in tasks)
     else:
-        results = _bounded(pool, tasks, 2 * _WORK.workers)
-    done = 0
-    for (part, _), result in zip(tasks, results, strict=True):
+        results = _bounded(_WORK.pool, tasks, 2 * _WORK.workers)
+    for (_, _, scanned), result in results:
         report.problems += result.problems
         report.warnings += result.warnings
         report.counts.articles_unchanged += result.unchanged
         report.rejected_ids |= result.rejected_ids
         report.accepted += len(result.accepted)
-        done += len(part)
         if result.accepted:
             yield result
         if on_progress:
-            on_progress(done)
+            on_progress(scanned)
+    if on_progress:
+        on_progress(len(_WORK.index.articles))
 
 
-def _bounded(pool: Pool, tasks: list[tuple[list[str], dict[str, str]]], in_flight: int) -> Iterator[_ChunkResult]:
+def _bounded(pool: Pool, tasks: Iterator[_Task], in_flight: int) -> Iterator[tuple[_Task, _ChunkResult]]:
     """Results in task order, with no more than `in_flight` tasks submitted and not yet taken."""
     pending: deque = deque()
     for task in tasks:
-        pending.append(pool.apply_async(_prepare_chunk, task))
+        pending.append((task, pool.apply_async(_prepare_chunk, task[:2])))
         if len(pending) >= in_flight:
-            yield pending.popleft().get()
+            done, result = pending.popleft()
+            yield done, result.get()
     while pending:
-        yield pending.popleft().get()
+        done, result = pending.popleft()
+        yield done, result.get()
 
 
 def _settle(batch: list[ArticleFacts], blocked: set[str], report: Report) -> list[ArticleFacts]:
