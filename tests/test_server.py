@@ -53,6 +53,15 @@ def test_listens_on_loopback_only_with_passwords(home):
     assert mode == 0o600
 
 
+def test_shared_buffers_sized_to_the_machine(home):
+    """A quarter of the memory between 128 MB and 1 GB, set at every start (old data folders too)."""
+    info = home.start()
+    want = max(128, min(1024, os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4 // 2**20))
+    with psycopg.connect(info.url()) as conn:
+        got = conn.execute("select setting::bigint * 8 / 1024 from pg_settings where name = 'shared_buffers'").fetchone()[0]
+    assert got == want
+
+
 def test_port_taken_by_another_program_is_one_clear_error(home, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -71,6 +71,16 @@ def _parents(path: Path) -> list[Path]:
     return [p for p in path.resolve().parents]
 
 
+def _shared_buffers_mb() -> int:
+    """A quarter of the memory, between PostgreSQL's default 128 MB and 1 GB: a million facts
+    with their indexes (~0.7 GB) then stay in PostgreSQL's cache while a load writes them."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 128
+    return max(128, min(1024, total // 4 // 2**20))
+
+
 class EmbeddedServer:
     """One embedded server per CRITMIN_HOME."""
 
@@ -322,7 +332,7 @@ class EmbeddedServer:
                 result = subprocess.run(
                     [
                         str(_bin_dir() / "pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "60",
-                        "-l", str(self.log_file), "-o", f"-p {chosen}", "start",
+                        "-l", str(self.log_file), "-o", f"-p {chosen} -c shared_buffers={_shared_buffers_mb()}MB", "start",
                     ],
                     capture_output=True, text=True, **self._run_as(),
                 )
