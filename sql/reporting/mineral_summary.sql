@@ -2,27 +2,62 @@ create or replace view reporting.mineral_summary as
 
 with
 
+stored_summary as (
+
+    select * from mart.mineral_summary
+
+),
+
+stale_minerals as (
+
+    select * from mart.stale_mineral
+
+),
+
+-- only the minerals whose facts changed since the last load are computed
+-- here; the others are read from mart.mineral_summary (see etl/marts.py)
+
 minerals as (
 
-    select * from core.mineral
+    select core_minerals.*
+    from core.mineral as core_minerals
+    where
+        core_minerals.mineral_id in (
+            select stale_minerals.mineral_id from stale_minerals
+        )
 
 ),
 
 agreement_minerals as (
 
-    select * from core.agreement_mineral
+    select core_agreement_minerals.*
+    from core.agreement_mineral as core_agreement_minerals
+    where
+        core_agreement_minerals.mineral_id in (
+            select stale_minerals.mineral_id from stale_minerals
+        )
 
 ),
 
 volumes as (
 
-    select * from core.volume
+    select core_volumes.*
+    from core.volume as core_volumes
+    where
+        core_volumes.mineral_id in (
+            select stale_minerals.mineral_id from stale_minerals
+        )
 
 ),
 
 market_claims as (
 
-    select * from core.market_claim
+    select core_market_claims.*
+    from core.market_claim as core_market_claims
+    where
+        core_market_claims.mineral_id in (
+            select stale_minerals.mineral_id from stale_minerals
+        )
 
 ),
 
@@ -167,7 +202,7 @@ sources_per_mineral as (
 
 ),
 
-final as (
+computed_summary as (
 
     select
         minerals.mineral_id,
@@ -194,6 +229,49 @@ final as (
         on minerals.mineral_id = volumes_per_mineral.mineral_id
     left join claims_per_mineral
         on minerals.mineral_id = claims_per_mineral.mineral_id
+
+),
+
+final as (
+
+    select
+        stored_summary.mineral_id,
+        stored_summary.name_en,
+        stored_summary.name_ko,
+        stored_summary.symbol,
+        stored_summary.mineral_group,
+        stored_summary.agreement_count,
+        stored_summary.party_count,
+        stored_summary.countries,
+        stored_summary.volume_count,
+        stored_summary.stated_tonnes,
+        stored_summary.stated_amount_usd,
+        stored_summary.claim_count,
+        stored_summary.source_count
+    from stored_summary
+    where
+        stored_summary.mineral_id not in (
+            select stale_minerals.mineral_id from stale_minerals
+            where stale_minerals.mineral_id is not null
+        )
+
+    union all
+
+    select
+        computed_summary.mineral_id,
+        computed_summary.name_en,
+        computed_summary.name_ko,
+        computed_summary.symbol,
+        computed_summary.mineral_group,
+        computed_summary.agreement_count,
+        computed_summary.party_count,
+        computed_summary.countries,
+        computed_summary.volume_count,
+        computed_summary.stated_tonnes,
+        computed_summary.stated_amount_usd,
+        computed_summary.claim_count,
+        computed_summary.source_count
+    from computed_summary
 
 )
 

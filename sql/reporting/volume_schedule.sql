@@ -2,9 +2,39 @@ create or replace view reporting.volume_schedule as
 
 with
 
+stored_schedule as (
+
+    select * from mart.volume_schedule
+
+),
+
+stale_minerals as (
+
+    select * from mart.stale_mineral
+
+),
+
 volumes as (
 
-    select * from core.volume
+    -- only the minerals whose figures changed since the last load are summed
+    -- here; the others are read from mart.volume_schedule (see etl/marts.py)
+    select core_volumes.*
+    from core.volume as core_volumes
+    where
+        core_volumes.mineral_id in (
+            select stale_minerals.mineral_id from stale_minerals
+        )
+
+    union all
+
+    select core_volumes.*
+    from core.volume as core_volumes
+    where
+        core_volumes.mineral_id is null
+        and exists (
+            select 1 as stale from stale_minerals
+            where stale_minerals.mineral_id is null
+        )
 
 ),
 
@@ -79,7 +109,7 @@ volume_years as (
 
 ),
 
-final as (
+computed_schedule as (
 
     select
         volume_years.mineral_id as mineral,
@@ -97,6 +127,41 @@ final as (
         ) as bounds
     from volume_years
     group by 1, 2
+
+),
+
+final as (
+
+    select
+        stored_schedule.mineral,
+        stored_schedule.calendar_year,
+        stored_schedule.tonnes,
+        stored_schedule.amount_usd,
+        stored_schedule.volume_count,
+        stored_schedule.agreement_count,
+        stored_schedule.agreement_ids,
+        stored_schedule.bounds
+    from stored_schedule
+    where
+        not exists (
+            select 1 as stale from stale_minerals
+            where
+                stale_minerals.mineral_id
+                is not distinct from stored_schedule.mineral
+        )
+
+    union all
+
+    select
+        computed_schedule.mineral,
+        computed_schedule.calendar_year,
+        computed_schedule.tonnes,
+        computed_schedule.amount_usd,
+        computed_schedule.volume_count,
+        computed_schedule.agreement_count,
+        computed_schedule.agreement_ids,
+        computed_schedule.bounds
+    from computed_schedule
 
 )
 
