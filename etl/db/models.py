@@ -366,9 +366,10 @@ class RejectedRow(Base):
 #
 # Stored results of the reporting views that aggregate every fact (reporting.volume_schedule and
 # reporting.mineral_summary): each table holds exactly the rows of its view, per mineral. Triggers
-# on the core tables (migration 0005) list in mart.stale_mineral every mineral whose facts changed;
-# the views compute the stale minerals live and read the others from here, so they are always
-# current, and the load refreshes the stale minerals before it commits (etl/marts.py).
+# on the core tables (migration 0005) list in mart.stale_mineral every mineral whose facts changed
+# and keep mart.volume_schedule_part (per agreement) current; the views compute the stale minerals
+# live and read the others from here, so they are always current, and the load refreshes the
+# stale minerals before it commits (etl/marts.py).
 
 stale_mineral = Table(
     "stale_mineral", Base.metadata,
@@ -389,6 +390,21 @@ volume_schedule = Table(
     Column("bounds", Text, comment="Bounds of the figures summed (comma-separated)."),
     schema="mart",
     comment="Stored rows of reporting.volume_schedule (same columns, see its comments) for the minerals not listed in mart.stale_mineral.",
+)
+
+volume_schedule_part = Table(
+    "volume_schedule_part", Base.metadata,
+    Column("agreement_id", Text, nullable=False, comment="The agreement the figures belong to."),
+    Column("mineral", Text, comment="Mineral slug; null for figures not about one mineral."),
+    Column("calendar_year", Integer, nullable=False, comment="Calendar year the figures are counted in."),
+    Column("bound", String(8), nullable=False, comment="Bound of the figures: exact, up_to, at_least or approx."),
+    Column("tonnes", Numeric, comment="Sum of their metric tonnes; null when none is a mass."),
+    Column("amount_usd", Numeric, comment="Sum of their US dollars; null when none is money with a known rate."),
+    Column("volume_count", BigInteger, nullable=False, comment="Number of figures."),
+    Index(None, "agreement_id"),
+    Index(None, "mineral", "calendar_year"),
+    schema="mart",
+    comment="The figures reporting.volume_schedule counts (one source per restated figure), summed per agreement, mineral, calendar year and bound; kept current by triggers on core.volume and core.article.",
 )
 
 mineral_summary = Table(

@@ -49,6 +49,45 @@ language sql stable as $$
     )
 $$;
 
+-- The rules of reporting.volume_schedule, per agreement (a restated figure is ranked among the
+-- figures of its own agreement, so each agreement's part is independent of the others).
+create function mart.refresh_schedule_parts(agreement_ids text[]) returns void
+language sql as $$
+    delete from mart.volume_schedule_part as p where p.agreement_id = any(agreement_ids);
+
+    insert into mart.volume_schedule_part
+        (agreement_id, mineral, calendar_year, bound, tonnes, amount_usd, volume_count)
+    with ranked_sources as (
+        -- the same figure restated by several articles counts once: per agreement, mineral,
+        -- measure and period, the figures of one source (curated first, then the latest)
+        select
+            v.*,
+            dense_rank() over (
+                partition by v.agreement_id, v.mineral_id, v.measure, v.per_year, v.period_start, v.period_end
+                order by v.review_status = 'auto', a.published_on desc nulls last, a.article_id desc
+            ) as source_rank
+        from core.volume as v
+        inner join core.article as a on v.article_id = a.article_id
+        where v.agreement_id = any(agreement_ids)
+    ),
+    dated_volumes as (
+        select
+            r.agreement_id, r.mineral_id, r.bound, r.quantity_tonnes, r.amount_usd,
+            extract(year from r.period_start)::integer as first_year,
+            case
+                when r.per_year and r.period_end is not null then extract(year from r.period_end)::integer
+                else extract(year from r.period_start)::integer
+            end as last_year
+        from ranked_sources as r
+        where r.source_rank = 1 and r.measure in ('mass', 'money') and r.period_start is not null
+    )
+    select d.agreement_id, d.mineral_id, y.schedule_year, d.bound,
+           sum(d.quantity_tonnes), sum(d.amount_usd), count(*)
+    from dated_volumes as d
+    cross join lateral generate_series(d.first_year, d.last_year) as y (schedule_year)
+    group by 1, 2, 3, 4
+$$;
+
 create function mart.mark_stale_minerals() returns trigger
 language plpgsql as $$
 begin
@@ -59,6 +98,17 @@ begin
         end if;
         if tg_op <> 'INSERT' then
             perform mart.add_stale_minerals(array(select distinct r.mineral_id from old_rows as r));
+        end if;
+        -- and the schedule parts of the agreements whose figures changed
+        if tg_table_name = 'volume' then
+            if tg_op = 'INSERT' then
+                perform mart.refresh_schedule_parts(array(select distinct r.agreement_id from new_rows as r));
+            elsif tg_op = 'DELETE' then
+                perform mart.refresh_schedule_parts(array(select distinct r.agreement_id from old_rows as r));
+            else
+                perform mart.refresh_schedule_parts(array(select r.agreement_id from new_rows as r
+                                                          union select r.agreement_id from old_rows as r));
+            end if;
         end if;
     elsif tg_table_name = 'agreement_party' then
         -- a party counts for every mineral of its agreement, whichever article named the mineral
@@ -71,9 +121,13 @@ begin
                 array(select distinct r.agreement_id from old_rows as r)));
         end if;
     elsif tg_table_name = 'article' then
-        -- the publication date picks the source of a restated figure: minerals of re-dated articles
+        -- the publication date picks the source of a restated figure: re-dated articles' figures
         perform mart.add_stale_minerals(array(
             select distinct v.mineral_id from core.volume as v
+            where v.article_id in (select n.article_id from new_rows as n join old_rows as o using (article_id)
+                                   where n.published_on is distinct from o.published_on)));
+        perform mart.refresh_schedule_parts(array(
+            select distinct v.agreement_id from core.volume as v
             where v.article_id in (select n.article_id from new_rows as n join old_rows as o using (article_id)
                                    where n.published_on is distinct from o.published_on)));
     elsif tg_table_name = 'party' then
@@ -93,6 +147,7 @@ begin
 end
 $$;
 
+revoke all on function mart.refresh_schedule_parts(text[]) from public;
 revoke all on function mart.add_stale_minerals(text[]) from public;
 revoke all on function mart.agreement_minerals(text[]) from public;
 revoke all on function mart.mark_stale_minerals() from public;
@@ -156,6 +211,19 @@ def upgrade() -> None:
     schema='mart',
     comment='Stored rows of reporting.volume_schedule (same columns, see its comments) for the minerals not listed in mart.stale_mineral.'
     )
+    op.create_table('volume_schedule_part',
+    sa.Column('agreement_id', sa.Text(), nullable=False, comment='The agreement the figures belong to.'),
+    sa.Column('mineral', sa.Text(), nullable=True, comment='Mineral slug; null for figures not about one mineral.'),
+    sa.Column('calendar_year', sa.Integer(), nullable=False, comment='Calendar year the figures are counted in.'),
+    sa.Column('bound', sa.String(length=8), nullable=False, comment='Bound of the figures: exact, up_to, at_least or approx.'),
+    sa.Column('tonnes', sa.Numeric(), nullable=True, comment='Sum of their metric tonnes; null when none is a mass.'),
+    sa.Column('amount_usd', sa.Numeric(), nullable=True, comment='Sum of their US dollars; null when none is money with a known rate.'),
+    sa.Column('volume_count', sa.BigInteger(), nullable=False, comment='Number of figures.'),
+    schema='mart',
+    comment='The figures reporting.volume_schedule counts (one source per restated figure), summed per agreement, mineral, calendar year and bound; kept current by triggers on core.volume and core.article.'
+    )
+    op.create_index(op.f('ix_volume_schedule_part_agreement_id'), 'volume_schedule_part', ['agreement_id'], unique=False, schema='mart')
+    op.create_index(op.f('ix_volume_schedule_part_mineral_calendar_year'), 'volume_schedule_part', ['mineral', 'calendar_year'], unique=False, schema='mart')
     op.execute(MARK_STALE)
     for table, event, name in _triggers():
         op.execute(f"create trigger {name} after {event} on core.{table} referencing {_REFERENCING[event]} "
@@ -163,6 +231,7 @@ def upgrade() -> None:
     views.apply_views(op.get_bind(), CHANGED, as_of=revision)
     # fill the mart tables from what is loaded already
     with views._dbapi(op.get_bind()).cursor() as cur:
+        cur.execute("select mart.refresh_schedule_parts(array(select agreement_id from core.agreement))")
         marts.mark_all_stale(cur)
         marts.refresh(cur)
 
@@ -173,7 +242,11 @@ def downgrade() -> None:
         op.execute(f"drop trigger {name} on core.{table}")
     op.execute("drop function mart.mark_stale_minerals()")
     op.execute("drop function mart.agreement_minerals(text[])")
+    op.execute("drop function mart.refresh_schedule_parts(text[])")
     op.execute("drop function mart.add_stale_minerals(text[])")
+    op.drop_index(op.f('ix_volume_schedule_part_mineral_calendar_year'), table_name='volume_schedule_part', schema='mart')
+    op.drop_index(op.f('ix_volume_schedule_part_agreement_id'), table_name='volume_schedule_part', schema='mart')
+    op.drop_table('volume_schedule_part', schema='mart')
     op.drop_table('volume_schedule', schema='mart')
     op.drop_table('stale_mineral', schema='mart')
     op.drop_table('mineral_summary', schema='mart')
