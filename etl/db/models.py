@@ -367,7 +367,7 @@ class RejectedRow(Base):
 # Stored results of the reporting views that aggregate every fact (reporting.volume_schedule and
 # reporting.mineral_summary): each table holds exactly the rows of its view, per mineral. Triggers
 # on the core tables (migration 0005) list in mart.stale_mineral every mineral whose facts changed
-# and keep mart.volume_schedule_part (per agreement) current; the views compute the stale minerals
+# and keep the per-agreement parts (mart.*_part) current; the views compute the stale minerals
 # live and read the others from here, so they are always current, and the load refreshes the
 # stale minerals before it commits (etl/marts.py).
 
@@ -405,6 +405,18 @@ volume_schedule_part = Table(
     Index(None, "mineral", "calendar_year"),
     schema="mart",
     comment="The figures reporting.volume_schedule counts (one source per restated figure), summed per agreement, mineral, calendar year and bound; kept current by triggers on core.volume and core.article.",
+)
+
+mineral_summary_part = Table(
+    "mineral_summary_part", Base.metadata,
+    Column("mineral_id", Text, primary_key=True, comment="The mineral."),
+    Column("agreement_id", Text, primary_key=True, index=True, comment="An agreement that covers the mineral or states a figure about it."),
+    Column("article_id", Text, primary_key=True, comment="The article reporting it."),
+    Column("volume_count", BigInteger, nullable=False, comment="Figures about the mineral the article attaches to the agreement."),
+    Column("stated_tonnes", Numeric, comment="Sum of their tonnes, a figure restated by several articles counted once (with its chosen source)."),
+    Column("stated_amount_usd", Numeric, comment="Sum of their US dollars, a restated figure counted once (with its chosen source)."),
+    schema="mart",
+    comment="The agreement facts reporting.mineral_summary counts, per mineral, agreement and article; kept current by triggers on core.volume, core.agreement_mineral and core.article.",
 )
 
 mineral_summary = Table(

@@ -88,8 +88,47 @@ language sql as $$
     group by 1, 2, 3, 4
 $$;
 
+-- The per-agreement facts of reporting.mineral_summary: every (mineral, agreement, article) an
+-- agreement_mineral or a volume gives, with its figures and the sums of the restated-once ones.
+create function mart.refresh_mineral_parts(agreement_ids text[]) returns void
+language sql as $$
+    delete from mart.mineral_summary_part as p where p.agreement_id = any(agreement_ids);
+
+    insert into mart.mineral_summary_part
+        (mineral_id, agreement_id, article_id, volume_count, stated_tonnes, stated_amount_usd)
+    with ranked_sources as (
+        -- a figure several articles restate counts once in the sums (as in volume_schedule)
+        select
+            v.mineral_id, v.agreement_id, v.article_id, v.quantity_tonnes, v.amount_usd,
+            dense_rank() over (
+                partition by v.agreement_id, v.mineral_id, v.measure, v.per_year, v.period_start, v.period_end
+                order by v.review_status = 'auto', a.published_on desc nulls last, a.article_id desc
+            ) as source_rank
+        from core.volume as v
+        inner join core.article as a on v.article_id = a.article_id
+        where v.agreement_id = any(agreement_ids) and v.mineral_id is not null
+    ),
+    facts as (
+        select
+            r.mineral_id, r.agreement_id, r.article_id, 1 as volume_count,
+            case when r.source_rank = 1 then r.quantity_tonnes end as stated_tonnes,
+            case when r.source_rank = 1 then r.amount_usd end as stated_amount_usd
+        from ranked_sources as r
+        union all
+        select am.mineral_id, am.agreement_id, am.article_id, 0, null, null
+        from core.agreement_mineral as am
+        where am.agreement_id = any(agreement_ids)
+    )
+    select f.mineral_id, f.agreement_id, f.article_id, sum(f.volume_count), sum(f.stated_tonnes),
+           sum(f.stated_amount_usd)
+    from facts as f
+    group by 1, 2, 3
+$$;
+
 create function mart.mark_stale_minerals() returns trigger
 language plpgsql as $$
+declare
+    changed text[];
 begin
     if tg_table_name in ('volume', 'agreement_mineral', 'market_claim') then
         -- the minerals of the facts written or removed
@@ -99,15 +138,18 @@ begin
         if tg_op <> 'INSERT' then
             perform mart.add_stale_minerals(array(select distinct r.mineral_id from old_rows as r));
         end if;
-        -- and the schedule parts of the agreements whose figures changed
-        if tg_table_name = 'volume' then
+        -- and the parts of the agreements whose figures or minerals changed
+        if tg_table_name in ('volume', 'agreement_mineral') then
             if tg_op = 'INSERT' then
-                perform mart.refresh_schedule_parts(array(select distinct r.agreement_id from new_rows as r));
+                changed := array(select distinct r.agreement_id from new_rows as r);
             elsif tg_op = 'DELETE' then
-                perform mart.refresh_schedule_parts(array(select distinct r.agreement_id from old_rows as r));
+                changed := array(select distinct r.agreement_id from old_rows as r);
             else
-                perform mart.refresh_schedule_parts(array(select r.agreement_id from new_rows as r
-                                                          union select r.agreement_id from old_rows as r));
+                changed := array(select r.agreement_id from new_rows as r union select r.agreement_id from old_rows as r);
+            end if;
+            perform mart.refresh_mineral_parts(changed);
+            if tg_table_name = 'volume' then
+                perform mart.refresh_schedule_parts(changed);
             end if;
         end if;
     elsif tg_table_name = 'agreement_party' then
@@ -126,10 +168,12 @@ begin
             select distinct v.mineral_id from core.volume as v
             where v.article_id in (select n.article_id from new_rows as n join old_rows as o using (article_id)
                                    where n.published_on is distinct from o.published_on)));
-        perform mart.refresh_schedule_parts(array(
+        changed := array(
             select distinct v.agreement_id from core.volume as v
             where v.article_id in (select n.article_id from new_rows as n join old_rows as o using (article_id)
-                                   where n.published_on is distinct from o.published_on)));
+                                   where n.published_on is distinct from o.published_on));
+        perform mart.refresh_schedule_parts(changed);
+        perform mart.refresh_mineral_parts(changed);
     elsif tg_table_name = 'party' then
         -- a party's country counts for every mineral of its agreements: all of them
         if exists (select from new_rows as n join old_rows as o using (party_id)
@@ -148,6 +192,7 @@ end
 $$;
 
 revoke all on function mart.refresh_schedule_parts(text[]) from public;
+revoke all on function mart.refresh_mineral_parts(text[]) from public;
 revoke all on function mart.add_stale_minerals(text[]) from public;
 revoke all on function mart.agreement_minerals(text[]) from public;
 revoke all on function mart.mark_stale_minerals() from public;
@@ -224,6 +269,18 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_volume_schedule_part_agreement_id'), 'volume_schedule_part', ['agreement_id'], unique=False, schema='mart')
     op.create_index(op.f('ix_volume_schedule_part_mineral_calendar_year'), 'volume_schedule_part', ['mineral', 'calendar_year'], unique=False, schema='mart')
+    op.create_table('mineral_summary_part',
+    sa.Column('mineral_id', sa.Text(), nullable=False, comment='The mineral.'),
+    sa.Column('agreement_id', sa.Text(), nullable=False, comment='An agreement that covers the mineral or states a figure about it.'),
+    sa.Column('article_id', sa.Text(), nullable=False, comment='The article reporting it.'),
+    sa.Column('volume_count', sa.BigInteger(), nullable=False, comment='Figures about the mineral the article attaches to the agreement.'),
+    sa.Column('stated_tonnes', sa.Numeric(), nullable=True, comment='Sum of their tonnes, a figure restated by several articles counted once (with its chosen source).'),
+    sa.Column('stated_amount_usd', sa.Numeric(), nullable=True, comment='Sum of their US dollars, a restated figure counted once (with its chosen source).'),
+    sa.PrimaryKeyConstraint('mineral_id', 'agreement_id', 'article_id', name=op.f('pk_mineral_summary_part')),
+    schema='mart',
+    comment='The agreement facts reporting.mineral_summary counts, per mineral, agreement and article; kept current by triggers on core.volume, core.agreement_mineral and core.article.'
+    )
+    op.create_index(op.f('ix_mineral_summary_part_agreement_id'), 'mineral_summary_part', ['agreement_id'], unique=False, schema='mart')
     op.execute(MARK_STALE)
     for table, event, name in _triggers():
         op.execute(f"create trigger {name} after {event} on core.{table} referencing {_REFERENCING[event]} "
@@ -232,6 +289,7 @@ def upgrade() -> None:
     # fill the mart tables from what is loaded already
     with views._dbapi(op.get_bind()).cursor() as cur:
         cur.execute("select mart.refresh_schedule_parts(array(select agreement_id from core.agreement))")
+        cur.execute("select mart.refresh_mineral_parts(array(select agreement_id from core.agreement))")
         marts.mark_all_stale(cur)
         marts.refresh(cur)
 
@@ -243,6 +301,7 @@ def downgrade() -> None:
     op.execute("drop function mart.mark_stale_minerals()")
     op.execute("drop function mart.agreement_minerals(text[])")
     op.execute("drop function mart.refresh_schedule_parts(text[])")
+    op.execute("drop function mart.refresh_mineral_parts(text[])")
     op.execute("drop function mart.add_stale_minerals(text[])")
     op.drop_index(op.f('ix_volume_schedule_part_mineral_calendar_year'), table_name='volume_schedule_part', schema='mart')
     op.drop_index(op.f('ix_volume_schedule_part_agreement_id'), table_name='volume_schedule_part', schema='mart')
@@ -250,4 +309,6 @@ def downgrade() -> None:
     op.drop_table('volume_schedule', schema='mart')
     op.drop_table('stale_mineral', schema='mart')
     op.drop_table('mineral_summary', schema='mart')
+    op.drop_index(op.f('ix_mineral_summary_part_agreement_id'), table_name='mineral_summary_part', schema='mart')
+    op.drop_table('mineral_summary_part', schema='mart')
     op.execute("drop schema mart")

@@ -2,15 +2,37 @@ create or replace view reporting.mineral_summary as
 
 with
 
-stored_summary as (
+stored_summary as not materialized (
 
     select * from mart.mineral_summary
 
 ),
 
-stale_minerals as (
+stale_minerals as not materialized (
 
     select * from mart.stale_mineral
+
+),
+
+summary_parts as not materialized (
+
+    -- per mineral, agreement and article: the agreement facts counted below
+    -- (a figure several articles restate summed once, as in volume_schedule),
+    -- kept current by triggers on core.volume, core.agreement_mineral and
+    -- core.article (mart.refresh_mineral_parts, migration 0005)
+    select * from mart.mineral_summary_part
+
+),
+
+agreement_parties as (
+
+    select * from core.agreement_party
+
+),
+
+parties as (
+
+    select * from core.party
 
 ),
 
@@ -28,28 +50,6 @@ minerals as (
 
 ),
 
-agreement_minerals as (
-
-    select core_agreement_minerals.*
-    from core.agreement_mineral as core_agreement_minerals
-    where
-        core_agreement_minerals.mineral_id in (
-            select stale_minerals.mineral_id from stale_minerals
-        )
-
-),
-
-volumes as (
-
-    select core_volumes.*
-    from core.volume as core_volumes
-    where
-        core_volumes.mineral_id in (
-            select stale_minerals.mineral_id from stale_minerals
-        )
-
-),
-
 market_claims as (
 
     select core_market_claims.*
@@ -61,40 +61,23 @@ market_claims as (
 
 ),
 
-volume_articles as (
+stale_parts as (
 
-    select * from core.article
-
-),
-
-agreement_parties as (
-
-    select * from core.agreement_party
-
-),
-
-parties as (
-
-    select * from core.party
+    select summary_parts.*
+    from summary_parts
+    where
+        summary_parts.mineral_id in (
+            select stale_minerals.mineral_id from stale_minerals
+        )
 
 ),
 
 mineral_agreements as (
 
-    select
-        agreement_minerals.mineral_id,
-        agreement_minerals.agreement_id,
-        agreement_minerals.article_id
-    from agreement_minerals
-
-    union
-
-    select
-        volumes.mineral_id,
-        volumes.agreement_id,
-        volumes.article_id
-    from volumes
-    where volumes.mineral_id is not null
+    select distinct
+        stale_parts.mineral_id,
+        stale_parts.agreement_id
+    from stale_parts
 
 ),
 
@@ -102,7 +85,7 @@ agreements_per_mineral as (
 
     select
         mineral_agreements.mineral_id,
-        count(distinct mineral_agreements.agreement_id) as agreement_count
+        count(*) as agreement_count
     from mineral_agreements
     group by 1
 
@@ -125,45 +108,14 @@ parties_per_mineral as (
 
 ),
 
-ranked_sources as (
-
-    -- a figure several articles restate counts once in the sums (as in volume_schedule)
-    select
-        volumes.mineral_id,
-        volumes.quantity_tonnes,
-        volumes.amount_usd,
-        dense_rank() over (
-            partition by
-                volumes.agreement_id,
-                volumes.mineral_id,
-                volumes.measure,
-                volumes.per_year,
-                volumes.period_start,
-                volumes.period_end
-            order by
-                volumes.review_status = 'auto',
-                volume_articles.published_on desc nulls last,
-                volume_articles.article_id desc
-        ) as source_rank
-    from volumes
-    inner join volume_articles
-        on volumes.article_id = volume_articles.article_id
-    where volumes.mineral_id is not null
-
-),
-
 volumes_per_mineral as (
 
     select
-        ranked_sources.mineral_id,
-        count(*) as volume_count,
-        sum(ranked_sources.quantity_tonnes) filter (
-            where ranked_sources.source_rank = 1
-        )::numeric(28, 6) as stated_tonnes,
-        sum(ranked_sources.amount_usd) filter (
-            where ranked_sources.source_rank = 1
-        )::numeric(24, 2) as stated_amount_usd
-    from ranked_sources
+        stale_parts.mineral_id,
+        sum(stale_parts.volume_count)::bigint as volume_count,
+        sum(stale_parts.stated_tonnes)::numeric(28, 6) as stated_tonnes,
+        sum(stale_parts.stated_amount_usd)::numeric(24, 2) as stated_amount_usd
+    from stale_parts
     group by 1
 
 ),
@@ -174,7 +126,6 @@ claims_per_mineral as (
         market_claims.mineral_id,
         count(*) as claim_count
     from market_claims
-    where market_claims.mineral_id is not null
     group by 1
 
 ),
@@ -186,9 +137,9 @@ sources_per_mineral as (
         count(distinct mineral_sources.article_id) as source_count
     from (
         select
-            mineral_agreements.mineral_id,
-            mineral_agreements.article_id
-        from mineral_agreements
+            stale_parts.mineral_id,
+            stale_parts.article_id
+        from stale_parts
 
         union
 
@@ -196,7 +147,6 @@ sources_per_mineral as (
             market_claims.mineral_id,
             market_claims.article_id
         from market_claims
-        where market_claims.mineral_id is not null
     ) as mineral_sources
     group by 1
 
