@@ -402,7 +402,9 @@ volume_schedule_part = Table(
     Column("amount_usd", Numeric, comment="Sum of their US dollars; null when none is money with a known rate."),
     Column("volume_count", BigInteger, nullable=False, comment="Number of figures."),
     Index(None, "agreement_id"),
-    Index(None, "mineral", "calendar_year"),
+    # covers the per-mineral totals: read in index order, no sort
+    Index(None, "mineral", "calendar_year", "agreement_id",
+          postgresql_include=["bound", "tonnes", "amount_usd", "volume_count"]),
     schema="mart",
     comment="The figures reporting.volume_schedule counts (one source per restated figure), summed per agreement, mineral, calendar year and bound; kept current by triggers on core.volume and core.article.",
 )

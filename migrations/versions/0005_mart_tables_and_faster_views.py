@@ -268,7 +268,7 @@ def upgrade() -> None:
     comment='The figures reporting.volume_schedule counts (one source per restated figure), summed per agreement, mineral, calendar year and bound; kept current by triggers on core.volume and core.article.'
     )
     op.create_index(op.f('ix_volume_schedule_part_agreement_id'), 'volume_schedule_part', ['agreement_id'], unique=False, schema='mart')
-    op.create_index(op.f('ix_volume_schedule_part_mineral_calendar_year'), 'volume_schedule_part', ['mineral', 'calendar_year'], unique=False, schema='mart')
+    op.create_index(op.f('ix_volume_schedule_part_mineral_calendar_year_agreement_id'), 'volume_schedule_part', ['mineral', 'calendar_year', 'agreement_id'], unique=False, schema='mart', postgresql_include=['bound', 'tonnes', 'amount_usd', 'volume_count'])
     op.create_table('mineral_summary_part',
     sa.Column('mineral_id', sa.Text(), nullable=False, comment='The mineral.'),
     sa.Column('agreement_id', sa.Text(), nullable=False, comment='An agreement that covers the mineral or states a figure about it.'),
@@ -303,7 +303,7 @@ def downgrade() -> None:
     op.execute("drop function mart.refresh_schedule_parts(text[])")
     op.execute("drop function mart.refresh_mineral_parts(text[])")
     op.execute("drop function mart.add_stale_minerals(text[])")
-    op.drop_index(op.f('ix_volume_schedule_part_mineral_calendar_year'), table_name='volume_schedule_part', schema='mart')
+    op.drop_index(op.f('ix_volume_schedule_part_mineral_calendar_year_agreement_id'), table_name='volume_schedule_part', schema='mart')
     op.drop_index(op.f('ix_volume_schedule_part_agreement_id'), table_name='volume_schedule_part', schema='mart')
     op.drop_table('volume_schedule_part', schema='mart')
     op.drop_table('volume_schedule', schema='mart')

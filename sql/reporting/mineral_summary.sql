@@ -91,19 +91,30 @@ agreements_per_mineral as (
 
 ),
 
-parties_per_mineral as (
+mineral_parties as (
 
-    select
+    select distinct
         mineral_agreements.mineral_id,
-        count(distinct parties.party_id) as party_count,
-        string_agg(
-            distinct parties.country_code, ', ' order by parties.country_code
-        ) as countries
+        parties.party_id,
+        parties.country_code
     from mineral_agreements
     inner join agreement_parties
         on mineral_agreements.agreement_id = agreement_parties.agreement_id
     inner join parties
         on agreement_parties.party_id = parties.party_id
+
+),
+
+parties_per_mineral as (
+
+    select
+        mineral_parties.mineral_id,
+        count(distinct mineral_parties.party_id) as party_count,
+        string_agg(
+            distinct mineral_parties.country_code, ', '
+            order by mineral_parties.country_code
+        ) as countries
+    from mineral_parties
     group by 1
 
 ),
@@ -134,8 +145,9 @@ sources_per_mineral as (
 
     select
         mineral_sources.mineral_id,
-        count(distinct mineral_sources.article_id) as source_count
+        count(*) as source_count
     from (
+        -- union: each mineral and article once
         select
             stale_parts.mineral_id,
             stale_parts.article_id
