@@ -4,9 +4,11 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-25 14:45:00
 
-volume_schedule and mineral_summary keep their rows in mart tables (per mineral); triggers on the
-core tables list the minerals whose facts change in mart.stale_mineral, the views compute those
-live, and every load refreshes them (etl/marts.py). agreements inlines its import CTEs (indexes
+volume_schedule and mineral_summary keep their rows in mart tables (per mineral), summed from
+per-agreement parts (mart.*_part) that statement triggers on the core tables recompute for the
+agreements a statement touches; the triggers also list the minerals whose rows may change in
+mart.stale_mineral, the views compute those live from the parts, and every load stores them
+before it commits (etl/marts.py, called by etl.load.finish_load). agreements inlines its import CTEs (indexes
 serve a filter on one agreement); volumes, evidence and timeline join with left joins (same rows:
 the foreign keys are not null) so a query skips the joins it does not read; country_links pairs
 countries per agreement before counting.
@@ -29,9 +31,10 @@ CHANGED = ("agreements", "country_links", "evidence", "mineral_summary", "timeli
 MART_COMMENT = ("critmin stored results of the heaviest reporting views, kept current by every load "
                 "(read them through reporting).")
 
-# Which minerals a statement on a core table makes stale. One function for every trigger: the
+# The parts functions and the trigger function (frozen here, like _history/ for views: a later
+# rule change redefines them in its own revision). One trigger function serves every trigger: the
 # transition tables are new_rows (INSERT, UPDATE) and old_rows (UPDATE, DELETE); a statement that
-# changed no row inserts nothing.
+# changed no row writes nothing.
 MARK_STALE = r"""
 create function mart.add_stale_minerals(minerals text[]) returns void
 language sql as $$
@@ -221,6 +224,7 @@ def _triggers():
 def upgrade() -> None:
     op.execute("create schema if not exists mart")
     op.execute(sa.text(f"comment on schema mart is '{MART_COMMENT}'"))
+    op.execute("revoke all on schema mart from public")  # the reader reads the views, never these tables
     op.create_table('mineral_summary',
     sa.Column('mineral_id', sa.Text(), nullable=False, comment='Canonical mineral slug.'),
     sa.Column('name_en', sa.Text(), nullable=True, comment='English name.'),
@@ -286,7 +290,7 @@ def upgrade() -> None:
         op.execute(f"create trigger {name} after {event} on core.{table} referencing {_REFERENCING[event]} "
                    f"for each statement execute function mart.mark_stale_minerals()")
     views.apply_views(op.get_bind(), CHANGED, as_of=revision)
-    # fill the mart tables from what is loaded already
+    # fill the mart tables from what is loaded already (etl.marts.refresh reads the views just applied)
     with views._dbapi(op.get_bind()).cursor() as cur:
         cur.execute("select mart.refresh_schedule_parts(array(select agreement_id from core.agreement))")
         cur.execute("select mart.refresh_mineral_parts(array(select agreement_id from core.agreement))")
