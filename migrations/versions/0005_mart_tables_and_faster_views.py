@@ -44,7 +44,9 @@ language sql as $$
 $$;
 
 create function mart.agreement_minerals(agreement_ids text[]) returns text[]
-language sql stable as $$
+language sql stable
+set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off
+as $$
     select array(
         select am.mineral_id from core.agreement_mineral as am where am.agreement_id = any(agreement_ids)
         union
@@ -55,7 +57,11 @@ $$;
 -- The rules of reporting.volume_schedule, per agreement (a restated figure is ranked among the
 -- figures of its own agreement, so each agreement's part is independent of the others).
 create function mart.refresh_schedule_parts(agreement_ids text[]) returns void
-language sql as $$
+language sql
+-- called for a few thousand agreements at a time inside a load, whose tables have no statistics
+-- for the rows it is writing: look the agreements up by index, never scan a growing table whole
+set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off
+as $$
     delete from mart.volume_schedule_part as p where p.agreement_id = any(agreement_ids);
 
     insert into mart.volume_schedule_part
@@ -94,7 +100,11 @@ $$;
 -- The per-agreement facts of reporting.mineral_summary: every (mineral, agreement, article) an
 -- agreement_mineral or a volume gives, with its figures and the sums of the restated-once ones.
 create function mart.refresh_mineral_parts(agreement_ids text[]) returns void
-language sql as $$
+language sql
+-- called for a few thousand agreements at a time inside a load, whose tables have no statistics
+-- for the rows it is writing: look the agreements up by index, never scan a growing table whole
+set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off
+as $$
     delete from mart.mineral_summary_part as p where p.agreement_id = any(agreement_ids);
 
     insert into mart.mineral_summary_part
