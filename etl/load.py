@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from etl import marts
 from etl.db.models import metadata
 from etl.problems import Problem
 from etl.transform import ArticleFacts, Lexicon
@@ -237,16 +238,18 @@ where g.agreement_id = s.agreement_id
 
 
 def finish_load(cur: psycopg.Cursor, affected: set[str]) -> None:
-    """Settle the agreements whose sources changed; drop those no article reports any more."""
-    if not affected:
-        return
-    ids = sorted(affected)
-    cur.execute(_SETTLE_AGREEMENTS, {"ids": ids})
-    cur.execute(
-        """delete from core.agreement g where g.agreement_id = any(%s)
-           and not exists (select 1 from core.agreement_status s where s.agreement_id = g.agreement_id)""",
-        (ids,),
-    )
+    """Settle the agreements whose sources changed; drop those no article reports any more; then
+    store the reporting rows of every mineral whose facts changed (etl/marts.py)."""
+    if affected:
+        ids = sorted(affected)
+        cur.execute(_SETTLE_AGREEMENTS, {"ids": ids})
+        cur.execute(
+            """delete from core.agreement g where g.agreement_id = any(%s)
+               and not exists (select 1 from core.agreement_status s where s.agreement_id = g.agreement_id)""",
+            (ids,),
+        )
+    # The core tables' triggers listed the minerals this load touched (none when nothing changed).
+    marts.refresh(cur)
 
 
 def record_rejections(conn: psycopg.Connection, run_id: int, problems: list[Problem]) -> None:

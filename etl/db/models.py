@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
@@ -44,6 +46,7 @@ SCHEMAS = {
     "etl": "critmin ETL bookkeeping: runs and rejected records.",
     "staging": "critmin staging area for bulk loads (transient).",
     "reporting": "critmin reporting views: the stable interface for SQL clients and BI tools.",
+    "mart": "critmin stored results of the heaviest reporting views, kept current by every load (read them through reporting).",
 }
 
 
@@ -357,6 +360,85 @@ class RejectedRow(Base):
     reason: Mapped[str] = mapped_column(Text, comment="Why it was rejected, in words.")
     raw: Mapped[str | None] = mapped_column(Text, comment="The offending value or record as text (truncated).")
     rejected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), comment="When.")
+
+
+# ---------------------------------------------------------------------------------- mart
+#
+# Stored results of the reporting views that aggregate every fact (reporting.volume_schedule and
+# reporting.mineral_summary): each table holds exactly the rows of its view, per mineral. Triggers
+# on the core tables (migration 0005) list in mart.stale_mineral every mineral whose facts changed
+# and keep the per-agreement parts (mart.*_part) current; the views compute the stale minerals
+# live and read the others from here, so they are always current, and the load refreshes the
+# stale minerals before it commits (etl/marts.py).
+
+stale_mineral = Table(
+    "stale_mineral", Base.metadata,
+    Column("mineral_id", Text, comment="A mineral whose facts changed since the mart tables were last refreshed; null stands for figures not about one mineral."),
+    schema="mart",
+    comment="Minerals whose rows in the mart tables are out of date: the reporting views compute them live until the load (or the next one) refreshes them. Written by triggers on the core tables; empty after every load.",
+)
+
+volume_schedule = Table(
+    "volume_schedule", Base.metadata,
+    Column("mineral", Text, comment="Mineral slug; null for figures not about one mineral."),
+    Column("calendar_year", Integer, nullable=False, comment="Calendar year the tonnes and dollars are counted in."),
+    Column("tonnes", QUANTITY, comment="Metric tonnes scheduled for the year."),
+    Column("amount_usd", MONEY_USD, comment="US dollars scheduled for the year."),
+    Column("volume_count", BigInteger, nullable=False, comment="Number of figures counted in the year."),
+    Column("agreement_count", BigInteger, nullable=False, comment="Number of distinct agreements those figures belong to."),
+    Column("agreement_ids", Text, comment="Those agreements (comma-separated agreement ids, alphabetical)."),
+    Column("bounds", Text, comment="Bounds of the figures summed (comma-separated)."),
+    schema="mart",
+    comment="Stored rows of reporting.volume_schedule (same columns, see its comments) for the minerals not listed in mart.stale_mineral.",
+)
+
+volume_schedule_part = Table(
+    "volume_schedule_part", Base.metadata,
+    Column("agreement_id", Text, nullable=False, comment="The agreement the figures belong to."),
+    Column("mineral", Text, comment="Mineral slug; null for figures not about one mineral."),
+    Column("calendar_year", Integer, nullable=False, comment="Calendar year the figures are counted in."),
+    Column("bound", String(8), nullable=False, comment="Bound of the figures: exact, up_to, at_least or approx."),
+    Column("tonnes", Numeric, comment="Sum of their metric tonnes; null when none is a mass."),
+    Column("amount_usd", Numeric, comment="Sum of their US dollars; null when none is money with a known rate."),
+    Column("volume_count", BigInteger, nullable=False, comment="Number of figures."),
+    Index(None, "agreement_id"),
+    # covers the per-mineral totals: read in index order, no sort
+    Index(None, "mineral", "calendar_year", "agreement_id",
+          postgresql_include=["bound", "tonnes", "amount_usd", "volume_count"]),
+    schema="mart",
+    comment="The figures reporting.volume_schedule counts (one source per restated figure), summed per agreement, mineral, calendar year and bound; kept current by triggers on core.volume and core.article.",
+)
+
+mineral_summary_part = Table(
+    "mineral_summary_part", Base.metadata,
+    Column("mineral_id", Text, primary_key=True, comment="The mineral."),
+    Column("agreement_id", Text, primary_key=True, index=True, comment="An agreement that covers the mineral or states a figure about it."),
+    Column("article_id", Text, primary_key=True, comment="The article reporting it."),
+    Column("volume_count", BigInteger, nullable=False, comment="Figures about the mineral the article attaches to the agreement."),
+    Column("stated_tonnes", Numeric, comment="Sum of their tonnes, a figure restated by several articles counted once (with its chosen source)."),
+    Column("stated_amount_usd", Numeric, comment="Sum of their US dollars, a restated figure counted once (with its chosen source)."),
+    schema="mart",
+    comment="The agreement facts reporting.mineral_summary counts, per mineral, agreement and article; kept current by triggers on core.volume, core.agreement_mineral and core.article.",
+)
+
+mineral_summary = Table(
+    "mineral_summary", Base.metadata,
+    Column("mineral_id", Text, primary_key=True, comment="Canonical mineral slug."),
+    Column("name_en", Text, comment="English name."),
+    Column("name_ko", Text, comment="Korean name."),
+    Column("symbol", String(8), comment="Chemical symbol; null for groups."),
+    Column("mineral_group", String(16), comment="Mineral group."),
+    Column("agreement_count", BigInteger, nullable=False, comment="Distinct agreements covering the mineral or stating a figure about it."),
+    Column("party_count", BigInteger, nullable=False, comment="Distinct parties in those agreements."),
+    Column("countries", Text, comment="Countries of those parties (comma-separated, alphabetical)."),
+    Column("volume_count", BigInteger, nullable=False, comment="Agreement figures about the mineral."),
+    Column("stated_tonnes", QUANTITY, comment="Sum of the tonnes stated (a restated figure once)."),
+    Column("stated_amount_usd", MONEY_USD, comment="Sum of the US dollars stated (a restated figure once)."),
+    Column("claim_count", BigInteger, nullable=False, comment="Market claims about the mineral."),
+    Column("source_count", BigInteger, nullable=False, comment="Distinct articles with any fact about the mineral."),
+    schema="mart",
+    comment="Stored rows of reporting.mineral_summary (same columns, see its comments) for the minerals not listed in mart.stale_mineral.",
+)
 
 
 metadata = Base.metadata

@@ -2,43 +2,43 @@ create or replace view reporting.agreements as
 
 with
 
-agreements as (
+agreements as not materialized (
 
     select * from core.agreement
 
 ),
 
-statuses as (
+statuses as not materialized (
 
     select * from core.agreement_status
 
 ),
 
-agreement_parties as (
+agreement_parties as not materialized (
 
     select * from core.agreement_party
 
 ),
 
-agreement_minerals as (
+agreement_minerals as not materialized (
 
     select * from core.agreement_mineral
 
 ),
 
-volumes as (
+volumes as not materialized (
 
     select * from core.volume
 
 ),
 
-parties as (
+parties as not materialized (
 
     select * from core.party
 
 ),
 
-articles as (
+articles as not materialized (
 
     select * from core.article
 

@@ -16,13 +16,28 @@ parties as (
 
 agreement_countries as (
 
-    select distinct
+    select
         agreement_parties.agreement_id,
         parties.country_code
     from agreement_parties
     inner join parties
         on agreement_parties.party_id = parties.party_id
     where parties.country_code is not null
+
+),
+
+agreement_country_pairs as (
+
+    -- each agreement's pairs of distinct countries, once
+    select distinct
+        country_a.agreement_id,
+        country_a.country_code as country_a,
+        country_b.country_code as country_b
+    from agreement_countries as country_a
+    inner join agreement_countries as country_b
+        on
+            country_a.agreement_id = country_b.agreement_id
+            and country_a.country_code < country_b.country_code
 
 ),
 
@@ -43,18 +58,14 @@ country_names as (
 pairs as (
 
     select
-        country_a.country_code as country_a,
-        country_b.country_code as country_b,
-        count(distinct country_a.agreement_id) as agreement_count,
+        agreement_country_pairs.country_a,
+        agreement_country_pairs.country_b,
+        count(*) as agreement_count,
         string_agg(
-            distinct country_a.agreement_id, ', '
-            order by country_a.agreement_id
+            agreement_country_pairs.agreement_id, ', '
+            order by agreement_country_pairs.agreement_id
         ) as agreement_ids
-    from agreement_countries as country_a
-    inner join agreement_countries as country_b
-        on
-            country_a.agreement_id = country_b.agreement_id
-            and country_a.country_code < country_b.country_code
+    from agreement_country_pairs
     group by 1, 2
 
 ),

@@ -102,15 +102,15 @@ facts as (
     select
         'party_mention' as fact_type,
         party_mentions.party_id || '@' || party_mentions.article_id as fact_id,
-        'mentions ' || parties.name as fact_summary,
+        -- the party's name is added in final (a join here would keep the
+        -- branch from using the fact tables' evidence_id indexes)
+        null::text as fact_summary,
         null::text as agreement_id,
         party_mentions.party_id,
         null::text as mineral,
         party_mentions.evidence_id,
         party_mentions.review_status
     from party_mentions
-    inner join parties
-        on party_mentions.party_id = parties.party_id
 
 ),
 
@@ -119,7 +119,11 @@ final as (
     select
         facts.fact_type::text as fact_type,
         facts.fact_id,
-        facts.fact_summary,
+        case
+            when facts.fact_type = 'party_mention'
+                then 'mentions ' || parties.name
+            else facts.fact_summary
+        end as fact_summary,
         facts.agreement_id,
         facts.party_id,
         facts.mineral,
@@ -133,11 +137,17 @@ final as (
         evidence.quote,
         facts.evidence_id,
         facts.review_status::text as review_status
+    -- every fact has its evidence span and article (not-null foreign keys),
+    -- so left joins return the same rows as inner joins and let PostgreSQL
+    -- skip a join whose columns a query does not read; parties only names
+    -- the party of a mention
     from facts
-    inner join evidence
+    left join evidence
         on facts.evidence_id = evidence.evidence_id
-    inner join articles
+    left join articles
         on evidence.article_id = articles.article_id
+    left join parties
+        on facts.party_id = parties.party_id
 
 )
 

@@ -2,33 +2,25 @@ create or replace view reporting.mineral_summary as
 
 with
 
-minerals as (
+stored_summary as not materialized (
 
-    select * from core.mineral
-
-),
-
-agreement_minerals as (
-
-    select * from core.agreement_mineral
+    select * from mart.mineral_summary
 
 ),
 
-volumes as (
+stale_minerals as not materialized (
 
-    select * from core.volume
-
-),
-
-market_claims as (
-
-    select * from core.market_claim
+    select * from mart.stale_mineral
 
 ),
 
-volume_articles as (
+summary_parts as not materialized (
 
-    select * from core.article
+    -- per mineral, agreement and article: the agreement facts counted below
+    -- (a figure several articles restate summed once, as in volume_schedule),
+    -- kept current by triggers on core.volume, core.agreement_mineral and
+    -- core.article (mart.refresh_mineral_parts, migration 0005)
+    select * from mart.mineral_summary_part
 
 ),
 
@@ -44,22 +36,48 @@ parties as (
 
 ),
 
+-- only the minerals whose facts changed since the last load are computed
+-- here; the others are read from mart.mineral_summary (see etl/marts.py)
+
+minerals as (
+
+    select core_minerals.*
+    from core.mineral as core_minerals
+    where
+        core_minerals.mineral_id in (
+            select stale_minerals.mineral_id from stale_minerals
+        )
+
+),
+
+market_claims as (
+
+    select core_market_claims.*
+    from core.market_claim as core_market_claims
+    where
+        core_market_claims.mineral_id in (
+            select stale_minerals.mineral_id from stale_minerals
+        )
+
+),
+
+stale_parts as (
+
+    select summary_parts.*
+    from summary_parts
+    where
+        summary_parts.mineral_id in (
+            select stale_minerals.mineral_id from stale_minerals
+        )
+
+),
+
 mineral_agreements as (
 
-    select
-        agreement_minerals.mineral_id,
-        agreement_minerals.agreement_id,
-        agreement_minerals.article_id
-    from agreement_minerals
-
-    union
-
-    select
-        volumes.mineral_id,
-        volumes.agreement_id,
-        volumes.article_id
-    from volumes
-    where volumes.mineral_id is not null
+    select distinct
+        stale_parts.mineral_id,
+        stale_parts.agreement_id
+    from stale_parts
 
 ),
 
@@ -67,68 +85,48 @@ agreements_per_mineral as (
 
     select
         mineral_agreements.mineral_id,
-        count(distinct mineral_agreements.agreement_id) as agreement_count
+        count(*) as agreement_count
     from mineral_agreements
     group by 1
+
+),
+
+mineral_parties as (
+
+    select distinct
+        mineral_agreements.mineral_id,
+        parties.party_id,
+        parties.country_code
+    from mineral_agreements
+    inner join agreement_parties
+        on mineral_agreements.agreement_id = agreement_parties.agreement_id
+    inner join parties
+        on agreement_parties.party_id = parties.party_id
 
 ),
 
 parties_per_mineral as (
 
     select
-        mineral_agreements.mineral_id,
-        count(distinct parties.party_id) as party_count,
+        mineral_parties.mineral_id,
+        count(distinct mineral_parties.party_id) as party_count,
         string_agg(
-            distinct parties.country_code, ', ' order by parties.country_code
+            distinct mineral_parties.country_code, ', '
+            order by mineral_parties.country_code
         ) as countries
-    from mineral_agreements
-    inner join agreement_parties
-        on mineral_agreements.agreement_id = agreement_parties.agreement_id
-    inner join parties
-        on agreement_parties.party_id = parties.party_id
+    from mineral_parties
     group by 1
-
-),
-
-ranked_sources as (
-
-    -- a figure several articles restate counts once in the sums (as in volume_schedule)
-    select
-        volumes.mineral_id,
-        volumes.quantity_tonnes,
-        volumes.amount_usd,
-        dense_rank() over (
-            partition by
-                volumes.agreement_id,
-                volumes.mineral_id,
-                volumes.measure,
-                volumes.per_year,
-                volumes.period_start,
-                volumes.period_end
-            order by
-                volumes.review_status = 'auto',
-                volume_articles.published_on desc nulls last,
-                volume_articles.article_id desc
-        ) as source_rank
-    from volumes
-    inner join volume_articles
-        on volumes.article_id = volume_articles.article_id
-    where volumes.mineral_id is not null
 
 ),
 
 volumes_per_mineral as (
 
     select
-        ranked_sources.mineral_id,
-        count(*) as volume_count,
-        sum(ranked_sources.quantity_tonnes) filter (
-            where ranked_sources.source_rank = 1
-        )::numeric(28, 6) as stated_tonnes,
-        sum(ranked_sources.amount_usd) filter (
-            where ranked_sources.source_rank = 1
-        )::numeric(24, 2) as stated_amount_usd
-    from ranked_sources
+        stale_parts.mineral_id,
+        sum(stale_parts.volume_count)::bigint as volume_count,
+        sum(stale_parts.stated_tonnes)::numeric(28, 6) as stated_tonnes,
+        sum(stale_parts.stated_amount_usd)::numeric(24, 2) as stated_amount_usd
+    from stale_parts
     group by 1
 
 ),
@@ -139,7 +137,6 @@ claims_per_mineral as (
         market_claims.mineral_id,
         count(*) as claim_count
     from market_claims
-    where market_claims.mineral_id is not null
     group by 1
 
 ),
@@ -148,12 +145,13 @@ sources_per_mineral as (
 
     select
         mineral_sources.mineral_id,
-        count(distinct mineral_sources.article_id) as source_count
+        count(*) as source_count
     from (
+        -- union: each mineral and article once
         select
-            mineral_agreements.mineral_id,
-            mineral_agreements.article_id
-        from mineral_agreements
+            stale_parts.mineral_id,
+            stale_parts.article_id
+        from stale_parts
 
         union
 
@@ -161,13 +159,12 @@ sources_per_mineral as (
             market_claims.mineral_id,
             market_claims.article_id
         from market_claims
-        where market_claims.mineral_id is not null
     ) as mineral_sources
     group by 1
 
 ),
 
-final as (
+computed_summary as (
 
     select
         minerals.mineral_id,
@@ -194,6 +191,49 @@ final as (
         on minerals.mineral_id = volumes_per_mineral.mineral_id
     left join claims_per_mineral
         on minerals.mineral_id = claims_per_mineral.mineral_id
+
+),
+
+final as (
+
+    select
+        stored_summary.mineral_id,
+        stored_summary.name_en,
+        stored_summary.name_ko,
+        stored_summary.symbol,
+        stored_summary.mineral_group,
+        stored_summary.agreement_count,
+        stored_summary.party_count,
+        stored_summary.countries,
+        stored_summary.volume_count,
+        stored_summary.stated_tonnes,
+        stored_summary.stated_amount_usd,
+        stored_summary.claim_count,
+        stored_summary.source_count
+    from stored_summary
+    where
+        stored_summary.mineral_id not in (
+            select stale_minerals.mineral_id from stale_minerals
+            where stale_minerals.mineral_id is not null
+        )
+
+    union all
+
+    select
+        computed_summary.mineral_id,
+        computed_summary.name_en,
+        computed_summary.name_ko,
+        computed_summary.symbol,
+        computed_summary.mineral_group,
+        computed_summary.agreement_count,
+        computed_summary.party_count,
+        computed_summary.countries,
+        computed_summary.volume_count,
+        computed_summary.stated_tonnes,
+        computed_summary.stated_amount_usd,
+        computed_summary.claim_count,
+        computed_summary.source_count
+    from computed_summary
 
 )
 

@@ -36,6 +36,8 @@ status_history as (
         statuses.evidence_id,
         articles.published_on,
         articles.published_precision,
+        articles.title as article_title,
+        articles.publisher,
         lag(statuses.status) over (
             partition by statuses.agreement_id
             order by articles.published_on nulls last, articles.article_id
@@ -55,6 +57,8 @@ events as (
         false as is_status_change,
         status_history.agreement_id,
         status_history.article_id,
+        status_history.article_title,
+        status_history.publisher,
         status_history.status,
         status_history.evidence_id
     from status_history
@@ -71,6 +75,8 @@ events as (
         ) as is_status_change,
         status_history.agreement_id,
         status_history.article_id,
+        status_history.article_title,
+        status_history.publisher,
         status_history.status,
         status_history.evidence_id
     from status_history
@@ -88,16 +94,17 @@ final as (
         events.status,
         events.is_status_change,
         events.article_id,
-        articles.title as article_title,
-        articles.publisher,
+        events.article_title,
+        events.publisher,
         events.date_precision::text as date_precision,
         evidence.quote as evidence
+    -- every status has its agreement and evidence span (not-null foreign
+    -- keys), so left joins return the same rows as inner joins and let
+    -- PostgreSQL skip a join whose columns a query does not read
     from events
-    inner join agreements
+    left join agreements
         on events.agreement_id = agreements.agreement_id
-    inner join articles
-        on events.article_id = articles.article_id
-    inner join evidence
+    left join evidence
         on events.evidence_id = evidence.evidence_id
 
 )

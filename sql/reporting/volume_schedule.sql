@@ -2,101 +2,105 @@ create or replace view reporting.volume_schedule as
 
 with
 
-volumes as (
+stored_schedule as (
 
-    select * from core.volume
-
-),
-
-articles as (
-
-    select * from core.article
+    select * from mart.volume_schedule
 
 ),
 
-ranked_sources as (
+schedule_parts as not materialized (
 
-    -- the same figure restated by several articles counts once: per agreement, mineral,
-    -- measure and period, the figures of one source (curated first, then the latest)
-    select
-        volumes.*,
-        dense_rank() over (
-            partition by
-                volumes.agreement_id,
-                volumes.mineral_id,
-                volumes.measure,
-                volumes.per_year,
-                volumes.period_start,
-                volumes.period_end
-            order by
-                volumes.review_status = 'auto',
-                articles.published_on desc nulls last,
-                articles.article_id desc
-        ) as source_rank
-    from volumes
-    inner join articles
-        on volumes.article_id = articles.article_id
+    -- per agreement, mineral, calendar year and bound: the figures counted
+    -- under the rules of the view comment, kept current by triggers on
+    -- core.volume and core.article (mart.refresh_schedule_parts, migration
+    -- 0005)
+    select * from mart.volume_schedule_part
 
 ),
 
-dated_volumes as (
+stale_minerals as not materialized (
 
-    select
-        volumes.volume_id,
-        volumes.agreement_id,
-        volumes.mineral_id,
-        volumes.bound,
-        volumes.quantity_tonnes,
-        volumes.amount_usd,
-        extract(year from volumes.period_start)::integer as first_year,
-        case
-            when volumes.per_year and volumes.period_end is not null
-                then extract(year from volumes.period_end)::integer
-            else extract(year from volumes.period_start)::integer
-        end as last_year
-    from ranked_sources as volumes
+    select * from mart.stale_mineral
+
+),
+
+stale_parts as (
+
+    -- only the minerals whose figures changed since the last load are summed
+    -- here; the others are read from mart.volume_schedule (see etl/marts.py)
+    select schedule_parts.*
+    from schedule_parts
     where
-        volumes.source_rank = 1
-        and volumes.measure in ('mass', 'money')
-        and volumes.period_start is not null
+        schedule_parts.mineral in (
+            select stale_minerals.mineral_id from stale_minerals
+        )
+
+    union all
+
+    select schedule_parts.*
+    from schedule_parts
+    where
+        schedule_parts.mineral is null
+        and exists (
+            select 1 as stale from stale_minerals
+            where stale_minerals.mineral_id is null
+        )
 
 ),
 
-volume_years as (
+computed_schedule as (
 
     select
-        dated_volumes.volume_id,
-        dated_volumes.agreement_id,
-        dated_volumes.mineral_id,
-        dated_volumes.bound,
-        dated_volumes.quantity_tonnes,
-        dated_volumes.amount_usd,
-        schedule_years.schedule_year
-    from dated_volumes
-    cross join lateral generate_series(
-        dated_volumes.first_year, dated_volumes.last_year
-    ) as schedule_years (schedule_year)
+        stale_parts.mineral,
+        stale_parts.calendar_year,
+        sum(stale_parts.tonnes)::numeric(28, 6) as tonnes,
+        sum(stale_parts.amount_usd)::numeric(24, 2) as amount_usd,
+        sum(stale_parts.volume_count)::bigint as volume_count,
+        count(distinct stale_parts.agreement_id) as agreement_count,
+        string_agg(
+            distinct stale_parts.agreement_id, ', '
+            order by stale_parts.agreement_id
+        ) as agreement_ids,
+        string_agg(
+            distinct stale_parts.bound, ', ' order by stale_parts.bound
+        ) as bounds
+    from stale_parts
+    group by 1, 2
 
 ),
 
 final as (
 
     select
-        volume_years.mineral_id as mineral,
-        volume_years.schedule_year as calendar_year,
-        sum(volume_years.quantity_tonnes)::numeric(28, 6) as tonnes,
-        sum(volume_years.amount_usd)::numeric(24, 2) as amount_usd,
-        count(distinct volume_years.volume_id) as volume_count,
-        count(distinct volume_years.agreement_id) as agreement_count,
-        string_agg(
-            distinct volume_years.agreement_id, ', '
-            order by volume_years.agreement_id
-        ) as agreement_ids,
-        string_agg(
-            distinct volume_years.bound, ', ' order by volume_years.bound
-        ) as bounds
-    from volume_years
-    group by 1, 2
+        stored_schedule.mineral,
+        stored_schedule.calendar_year,
+        stored_schedule.tonnes,
+        stored_schedule.amount_usd,
+        stored_schedule.volume_count,
+        stored_schedule.agreement_count,
+        stored_schedule.agreement_ids,
+        stored_schedule.bounds
+    from stored_schedule
+    where
+        not exists (
+            select 1 as stale from stale_minerals
+            where
+                stale_minerals.mineral_id
+                is not distinct from stored_schedule.mineral
+        )
+
+    union all
+
+    select
+        computed_schedule.mineral,
+        computed_schedule.calendar_year,
+        computed_schedule.tonnes,
+        computed_schedule.amount_usd,
+        computed_schedule.volume_count,
+        computed_schedule.agreement_count,
+        computed_schedule.agreement_ids,
+        computed_schedule.bounds
+    from computed_schedule
 
 )
 

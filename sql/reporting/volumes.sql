@@ -47,12 +47,15 @@ final as (
         volumes.review_status,
         volumes.evidence_id,
         articles.published_on as article_published_on
+    -- every figure has its agreement, evidence and article (not-null foreign
+    -- keys), so left joins return the same rows as inner joins and let
+    -- PostgreSQL skip a join whose columns a query does not read
     from volumes
-    inner join agreements
+    left join agreements
         on volumes.agreement_id = agreements.agreement_id
-    inner join evidence
+    left join evidence
         on volumes.evidence_id = evidence.evidence_id
-    inner join articles
+    left join articles
         on volumes.article_id = articles.article_id
 
 )
