@@ -9,7 +9,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -96,16 +96,20 @@ _UniqueKeyLoader.yaml_implicit_resolvers = {
 
 def _read_bytes(path: Path, rel: str, problems: list[Problem]) -> bytes | None:
     try:
-        if path.is_symlink() and not path.exists():
-            problems.append(Problem(rel, "broken or looping symbolic link"))
-            return None
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        # One open, fstat and read per file: a reload hashes every seed file.
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            # size + 1 sizes the buffer; a device or pipe says 0 and is read up to the limit only
+            data = fh.read((size + 1) if size else (MAX_FILE_BYTES + 1)) if size <= MAX_FILE_BYTES else b""
+        if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+            size = max(size, len(data))
             problems.append(Problem(rel, f"file is {size // 1024 // 1024} MB, over the 5 MB limit for a seed file"))
             return None
-        data = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(rel, f"cannot read file: {exc.strerror or exc}"))
+        if path.is_symlink() and not path.exists():
+            problems.append(Problem(rel, "broken or looping symbolic link"))
+        else:
+            problems.append(Problem(rel, f"cannot read file: {exc.strerror or exc}"))
         return None
     if not data.strip():
         problems.append(Problem(rel, "file is empty"))
@@ -201,7 +205,10 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
 
 def read_seed_bytes(path: Path, root: Path, problems: list[Problem]) -> bytes | None:
     """The bytes of a seed file (size, emptiness and links checked), or None with the problem noted."""
-    return _read_bytes(path, _rel(path, root), problems)
+    found: list[Problem] = []
+    data = _read_bytes(path, "", found)
+    problems += [replace(p, file=_rel(path, root)) for p in found]  # the path made readable only when needed
+    return data
 
 
 def _read_text(path: Path, rel: str, problems: list[Problem], data: bytes | None) -> tuple[bytes, str] | None:
