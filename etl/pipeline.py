@@ -271,19 +271,23 @@ _Task = tuple[list[str], dict[str, str], int]  # article ids, their stored hashe
 def _tasks(known: dict[str, str], chunk_size: int, report: Report) -> Iterator[_Task]:
     """The articles to prepare, `chunk_size` at a time. Stored articles whose files hash as
     before are counted and skipped here, before any parsing, so a reload with few changes
-    hands the workers a few full chunks rather than many nearly empty ones."""
+    hands the workers a few fuller chunks rather than many nearly empty ones (and still
+    hands them out while it goes on hashing)."""
     assert _WORK is not None
     stems = sorted(_WORK.index.articles)
     part: list[str] = []
+    scanned_since = 0  # articles scanned since the first one in `part`
     for n, stem in enumerate(stems, 1):
         read = _read_and_hash(stem, _WORK.index, _WORK.auto, _WORK.reference_digest, []) if stem in known else None
         if read is not None and read[0] == known[stem]:
             report.counts.articles_unchanged += 1
         else:
             part.append(stem)  # new, changed, or unreadable (the worker reports why)
-        if len(part) == chunk_size or (n == len(stems) and part):
+        scanned_since += bool(part)
+        # A reload with few changes hands out what it found every ten chunks' worth of articles.
+        if part and (len(part) == chunk_size or n == len(stems) or scanned_since >= 10 * chunk_size):
             yield part, {s: known[s] for s in part if s in known}, n
-            part = []
+            part, scanned_since = [], 0
 
 
 def _chunks(known: dict[str, str], chunk_size: int, report: Report,

@@ -220,3 +220,22 @@ def test_copy_text_keeps_backslashes_tabs_and_line_breaks(db, tmp_path):
     report = pipeline.load(db, seeds, "test")
     assert not report.problems, [p.line() for p in report.problems]
     assert query(db, "select quote from core.evidence where quote like %s", ("Korea Zinc\\\\t%",)) == [(quote,)]
+
+
+def test_sparse_changes_are_found_and_loaded_in_small_handouts(server_url, template_db, tmp_path):
+    """A reload with two changed articles far apart (chunks of 2: handed out every 20 scanned)."""
+    seeds = make_seed_set(tmp_path / "seeds", 30)
+    changed = make_seed_set(tmp_path / "changed", 30, variant=1)
+    urls = [create_database(server_url, f"critmin_sparse_{i}_{uuid.uuid4().hex[:6]}", template=template_db) for i in (0, 1)]
+    try:
+        assert not pipeline.load(urls[0], seeds, "test", workers=2, chunk_size=2).problems
+        for aid in ("synthetic-00003", "synthetic-00027"):
+            shutil.copy(changed / "articles" / f"{aid}.md", seeds / "articles" / f"{aid}.md")
+            shutil.copy(changed / "entities" / f"{aid}.yaml", seeds / "entities" / f"{aid}.yaml")
+        report = pipeline.load(urls[0], seeds, "test", workers=2, chunk_size=2)
+        assert (report.counts.articles_updated, report.counts.articles_unchanged) == (2, 28)
+        assert not pipeline.load(urls[1], seeds, "test", workers=1).problems
+        assert _without_load_times(_core_snapshot(urls[0])) == _without_load_times(_core_snapshot(urls[1]))
+    finally:
+        for url in urls:
+            drop_database(server_url, url.rsplit("/", 1)[1])
