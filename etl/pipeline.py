@@ -128,9 +128,9 @@ def _read_and_hash(stem: str, index: SeedIndex, auto: bool, reference_digest: by
     return content_hash(art_bytes, ent_bytes, reference_digest + (AUTO_SALT if drafted else b"")), art_bytes, ent_bytes
 
 
-def _article_facts(stem: str, index: SeedIndex, lex: Lexicon, known: dict[str, str], auto: bool,
-                   report: Report) -> ArticleFacts | None:
-    """One article's facts, or None when it is unchanged or unreadable (problems recorded)."""
+def _article_facts(stem: str, index: SeedIndex, lex: Lexicon, auto: bool, report: Report) -> ArticleFacts | None:
+    """One article's facts (unchanged ones were skipped by `_tasks`), or None when it is
+    unreadable (problems recorded)."""
     problems = report.problems
     before = len(problems)
     art_path, ent_path = index.articles[stem], index.entities.get(stem)
@@ -140,9 +140,6 @@ def _article_facts(stem: str, index: SeedIndex, lex: Lexicon, known: dict[str, s
         return None
     digest, art_bytes, ent_bytes = read
     drafted = ent_path is None and auto
-    if known.get(stem) == digest:
-        report.counts.articles_unchanged += 1
-        return None
     art = read_article(art_path, index.root, problems, data=art_bytes)
     ent = read_entity_file(ent_path, index.root, problems, data=ent_bytes) if ent_path else None
     if art is None or (ent_path and ent is None):
@@ -193,7 +190,6 @@ class _ChunkResult:
     facts: FactRows | None         # their fact rows, ready to COPY (None when only checking)
     problems: list[Problem]
     warnings: list[str]
-    unchanged: int
     rejected_ids: set[str]
 
 
@@ -214,14 +210,14 @@ class _Work:
 _WORK: _Work | None = None
 
 
-def _prepare_chunk(stems: list[str], known: dict[str, str]) -> _ChunkResult:
-    """Extract, transform and validate a chunk of articles (`known`: their stored hashes)."""
+def _prepare_chunk(stems: list[str]) -> _ChunkResult:
+    """Extract, transform and validate a chunk of new or changed articles."""
     assert _WORK is not None
     part = Report(_WORK.index.root, reference_digest=_WORK.reference_digest)
-    batch = [f for stem in stems if (f := _article_facts(stem, _WORK.index, _WORK.lexicon, known, _WORK.auto, part))]
+    batch = [f for stem in stems if (f := _article_facts(stem, _WORK.index, _WORK.lexicon, _WORK.auto, part))]
     accepted = _settle(batch, _WORK.blocked, part)
     facts = render_facts(accepted) if _WORK.render else None
-    return _ChunkResult(accepted, facts, part.problems, part.warnings, part.counts.articles_unchanged, part.rejected_ids)
+    return _ChunkResult(accepted, facts, part.problems, part.warnings, part.rejected_ids)
 
 
 def resolve_workers(workers: int | None) -> int:
@@ -265,7 +261,7 @@ def _worker_pool(index: SeedIndex, report: Report, auto: bool, chunk_size: int, 
         _WORK = None
 
 
-_Task = tuple[list[str], dict[str, str], int]  # article ids, their stored hashes, articles scanned so far
+_Task = tuple[list[str], int]  # article ids to prepare, articles scanned so far
 
 
 def _tasks(known: dict[str, str], chunk_size: int, report: Report) -> Iterator[_Task]:
@@ -286,7 +282,7 @@ def _tasks(known: dict[str, str], chunk_size: int, report: Report) -> Iterator[_
         scanned_since += bool(part)
         # A reload with few changes hands out what it found every ten chunks' worth of articles.
         if part and (len(part) == chunk_size or n == len(stems) or scanned_since >= 10 * chunk_size):
-            yield part, {s: known[s] for s in part if s in known}, n
+            yield part, n
             part, scanned_since = [], 0
 
 
@@ -299,13 +295,12 @@ def _chunks(known: dict[str, str], chunk_size: int, report: Report,
     assert _WORK is not None
     tasks = _tasks(known, chunk_size, report)
     if _WORK.pool is None:
-        results: Iterator[tuple[_Task, _ChunkResult]] = ((task, _prepare_chunk(*task[:2])) for task in tasks)
+        results: Iterator[tuple[_Task, _ChunkResult]] = ((task, _prepare_chunk(task[0])) for task in tasks)
     else:
         results = _bounded(_WORK.pool, tasks, 2 * _WORK.workers)
-    for (_, _, scanned), result in results:
+    for (_, scanned), result in results:
         report.problems += result.problems
         report.warnings += result.warnings
-        report.counts.articles_unchanged += result.unchanged
         report.rejected_ids |= result.rejected_ids
         report.accepted += len(result.accepted)
         if result.accepted:
@@ -320,7 +315,7 @@ def _bounded(pool: Pool, tasks: Iterator[_Task], in_flight: int) -> Iterator[tup
     """Results in task order, with no more than `in_flight` tasks submitted and not yet taken."""
     pending: deque = deque()
     for task in tasks:
-        pending.append((task, pool.apply_async(_prepare_chunk, task[:2])))
+        pending.append((task, pool.apply_async(_prepare_chunk, (task[0],))))
         if len(pending) >= in_flight:
             done, result = pending.popleft()
             yield done, result.get()
