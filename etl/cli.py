@@ -17,6 +17,7 @@ from etl.db.config import (
     database_url,
     external_url,
     mask_url,
+    owner_url,
     reader_url,
 )
 from etl.db.server import EmbeddedServer
@@ -43,12 +44,6 @@ def _seeds(seeds: Path | None) -> Path:
     if not path.is_dir():
         raise UsageError(f"seed folder {path} does not exist")
     return path.resolve()
-
-
-def _owner_url() -> str:
-    url = database_url()
-    check_reachable(url)
-    return url
 
 
 # ------------------------------------------------------------------------------------ db
@@ -113,7 +108,7 @@ def migrate() -> None:
     """Upgrade the database schema to the latest revision (alembic upgrade head)."""
     from etl.db.migrate import upgrade_head
 
-    url = _owner_url()
+    url = owner_url()
     upgrade_head(url)
     out.print(f"database at the latest revision: {mask_url(url)}")
 
@@ -150,7 +145,7 @@ def _progress(seeds: Path, label: str):
 def _load(seeds: Path, command: str, auto: bool, prune: bool = True, workers: int | None = None) -> int:
     from etl import pipeline
 
-    url = _owner_url()
+    url = owner_url()
     progress, advance = _progress(seeds, "loading articles")
     with progress:
         report = pipeline.load(
@@ -210,7 +205,7 @@ def run(seeds: Path = SeedsOption, auto: bool = AutoOption, prune: bool = PruneO
 
     t0 = time.monotonic()
     seeds_dir = _seeds(seeds)
-    url = _owner_url()
+    url = owner_url()
     upgrade_head(url)
     code = _load(seeds_dir, "run", auto, prune, workers)
     if not external_url():
@@ -234,7 +229,7 @@ def status(limit: int = typer.Option(5, help="How many recent runs to show.")) -
     """Recent ETL runs and the records they rejected."""
     import psycopg
 
-    url = _owner_url()
+    url = owner_url()
     with psycopg.connect(url) as conn:
         runs = conn.execute(
             """select run_id, command, status, started_at, finished_at, articles_read, articles_inserted,
@@ -271,7 +266,7 @@ def bench(
 
     if entity_format not in ("json", "yaml"):
         raise click.UsageError(f"unknown entity format {entity_format!r}: use json or yaml")
-    url = _owner_url()
+    url = owner_url()
     with err.status("benchmarking") as status:
         result = run_bench(url, rows, progress=lambda msg: status.update(msg), entity_format=entity_format, workers=workers)
     if as_json:

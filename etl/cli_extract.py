@@ -94,8 +94,7 @@ def register(app: typer.Typer) -> None:
         output: Path = OUTPUT_OPT,
     ) -> None:
         """Draft a curated entity file (seeds/entities format) for review."""
-        import yaml
-
+        from etl.extract import parse_yaml
         from etl.extractor import draft_entities, draft_yaml
         from etl.transform import slugify
 
@@ -103,10 +102,10 @@ def register(app: typer.Typer) -> None:
         front, body = split_front_matter(text)
         meta = {}
         if front is not None:
-            try:
-                loaded = yaml.safe_load(front)
-            except yaml.YAMLError:
-                _fail(f"{file}: malformed YAML front matter")
+            problems: list = []
+            loaded = parse_yaml(front, str(file), problems, record="front matter")
+            if problems:
+                _fail(problems[0].line())
             meta = loaded if isinstance(loaded, dict) else {}
             body = body.strip("\n")
         article_id = str(meta.get("id") or slugify(file.stem) or "article")

@@ -15,17 +15,11 @@ from rich.console import Console
 from rich.table import Table
 
 from etl import views
-from etl.db.config import check_reachable, database_url, mask_url
+from etl.db.config import mask_url, owner_url
 from etl.errors import UsageError
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
-
-
-def _owner_url() -> str:
-    url = database_url()
-    check_reachable(url)
-    return url
 
 
 def _with_login(url: str, user: str, password: str) -> str:
@@ -41,7 +35,7 @@ def report(
     limit: int = typer.Option(None, "--limit", min=1, help="Show at most this many rows per view."),
 ) -> None:
     """Show the key reporting views (or one view) as tables in the terminal."""
-    tables = views.report_tables(_owner_url(), view, limit)
+    tables = views.report_tables(owner_url(), view, limit)
     for data in tables:
         shown = f"{len(data.rows)} of {data.total_rows}" if len(data.rows) < data.total_rows else str(data.total_rows)
         table = Table(title=f"reporting.{data.view}: {data.title} ({shown} rows)", title_justify="left",
@@ -60,7 +54,7 @@ def export(
     """Export every reporting view to files (with a manifest: view, rows, columns, exported_at)."""
     if fmt not in views.EXPORT_FORMATS:
         raise UsageError(f"unknown export format {fmt!r}: use csv or parquet")
-    manifest = views.export(_owner_url(), fmt, directory)
+    manifest = views.export(owner_url(), fmt, directory)
     total = sum(entry["rows"] for entry in manifest["views"])
     out.print(f"exported {len(manifest['views'])} views ({total} rows) as {fmt} to {directory} "
               f"(manifest: {Path(directory) / 'manifest.json'})", soft_wrap=True)
@@ -72,7 +66,7 @@ def docs(
                                "only that part is replaced); default: print.")] = None,
 ) -> None:
     """Write the data dictionary of the reporting views (Markdown, from their comments)."""
-    url = _owner_url()
+    url = owner_url()
     if output is None:
         out.print(views.data_dictionary(url), soft_wrap=True, markup=False, end="")
         return
@@ -89,7 +83,7 @@ def create_reader(
     if sql_only:
         out.print(views.reader_sql(name, password), soft_wrap=True, markup=False, end="")
         return
-    url = _owner_url()
+    url = owner_url()
     views.ensure_reader_login(url, name, password)
     out.print(f"login {name} can now read the reporting schema (and nothing else).")
     out.print(f"password (shown once, store it now): {password}", soft_wrap=True, markup=False)

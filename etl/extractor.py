@@ -46,7 +46,7 @@ from typing import Any
 import yaml
 
 from etl import quantities
-from etl.extract import as_date, read_reference, split_front_matter
+from etl.extract import as_date, parse_yaml, read_reference, split_front_matter
 from etl.paths import resource_dir
 from etl.transform import Lexicon, alias_key, build_lexicon, detect_language, slugify
 
@@ -261,11 +261,9 @@ def load_extraction_lexicon(seeds_dir: str | None = None) -> ExtractionLexicon:
     status_re = _guarded_union(s_entries, hangul_left=False)
     status_rank = {s: i for i, s in enumerate(data["status_words"])}
 
-    breaks = sorted(data["clause_breaks_en"], key=len, reverse=True)
     followers = _words_re(data["clause_break_en_followers"])
     clause_en = (r"(?:;|\s[—–]\s|,\s+(?:and|but|while|whereas|so)\s+(?=(?i:" + followers
                  + r")\b|[A-Z])|,\s+(?=(?:" + _words_re(data["clause_break_en_starts"]) + r")\b))")
-    del breaks
     clause_ko = re.compile(f"(?<=[{''.join(data['clause_break_ko_endings'])}]),\\s")
     clause_ko_conn = re.compile(f"(?:{_words_re(data['clause_break_ko_connectives'])})(?=\\s)")
 
@@ -839,10 +837,8 @@ def _parse_input(text_or_meta_body: Any, meta: Mapping[str, Any] | None) -> tupl
     front, body = split_front_matter(text)
     parsed: dict[str, Any] = {}
     if front is not None:
-        try:
-            loaded = yaml.safe_load(front)
-        except yaml.YAMLError:
-            loaded = None
+        # The seed reader's parser: dates stay strings (a bad one is unknown, not fatal), no duplicate keys.
+        loaded = parse_yaml(front, "front matter", [], record="front matter")
         if isinstance(loaded, dict):
             parsed = loaded
         body = body.strip("\n")

@@ -389,7 +389,7 @@ def transform_article(art: ArticleFile, ent: EntityFile | None, lex: Lexicon, co
         ev = ctx.evidence(a.get("evidence"), record)
         ok, announced = ctx.day(a.get("announced_on"), record, "announced_on")
         ctx.add("agreement", record, agreement_id=key, title=a.get("title"), kind=a.get("kind"),
-                location=a.get("location"), _published_on=published_on)
+                location=a.get("location"))
         if ev and ok:
             ctx.add("agreement_status", record, agreement_id=key, article_id=article_id,
                     status=a.get("status"), announced_on=announced, evidence_id=ev, review_status=review_status,

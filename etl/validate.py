@@ -9,7 +9,6 @@ number loaded) are added here. Every failure becomes a Problem with its file, re
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -148,11 +147,11 @@ _REASONS = {
 }
 
 
-def _reason(check: str, column: str | None, value: Any) -> str:
+def _reason(check: str, column: str | None, value: Any, table_name: str) -> str:
     check = str(check)
     if check.endswith("_known") or check.startswith("isin("):
         col = column or check[: -len("_known")]
-        allowed = _allowed(col)
+        allowed = _VOCABULARIES.get((table_name, col), ())
         return f"unknown {col} {value!r}" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
     if check.endswith("_pattern") or check.startswith("str_matches("):
         return f"{value!r} is not a valid {column or check[: -len('_pattern')]} (lower-case slug expected)"
@@ -174,22 +173,13 @@ def _show(value: Any) -> str:
     return shorten(value, 60)
 
 
-def _allowed(column: str) -> tuple[str, ...]:
-    """The closed vocabulary of a column, read off the models' CHECK constraints."""
-    return _VOCABULARIES.get(column, ())
-
-
+# (table, column) → its closed vocabulary, read off the models' CHECK constraints
+# (core.agreement_status.status and etl.run.status are different vocabularies).
 _VOCABULARIES = {
-    c.info["column"]: tuple(c.info["isin"])
+    (table.name, c.info["column"]): tuple(c.info["isin"])
     for table in metadata.tables.values() for c in table.constraints
     if isinstance(c, CheckConstraint) and "isin" in c.info
 }
-
-
-@dataclass
-class _Rows:
-    df: pd.DataFrame
-    owners: list[str | None]   # article id of each row (None for reference rows)
 
 
 def run_schema(table_name: str, df: pd.DataFrame, owners: list[str | None], unique: list[str] | None = None) -> list[Problem]:
@@ -213,12 +203,12 @@ def run_schema(table_name: str, df: pd.DataFrame, owners: list[str | None], uniq
                 problems.append(Problem("(schema)", f"{table_name} lacks column {value!r}"))
                 continue
             if idx is None or pd.isna(idx) or int(idx) >= len(df):
-                problems.append(Problem("(all)", f"{table_name}: {_reason(check, column, value)}", field=column))
+                problems.append(Problem("(all)", f"{table_name}: {_reason(check, column, value, table_name)}", field=column))
                 continue
             row = df.iloc[int(idx)]
             field_name = column if isinstance(column, str) else None
             problems.append(Problem(
-                row.get("_file", "?"), _reason(check, field_name, value), record=row.get("_record"),
+                row.get("_file", "?"), _reason(check, field_name, value, table_name), record=row.get("_record"),
                 field=field_name, raw=shorten(value), article_id=owners[int(idx)],
             ))
     return problems
@@ -269,13 +259,13 @@ def validate_articles(facts: list[ArticleFacts]) -> list[Problem]:
     unowned: list[Problem] = []
     by_id = {f.article_id: f for f in facts}
     for table in TABLES:
+        if table == "agreement":
+            continue  # the same agreement appears in several articles; its checks run per article below
         rows: list[dict[str, Any]] = []
         owners: list[str | None] = []
         for f in facts:
             rows += f.rows[table]
             owners += [f.article_id] * len(f.rows[table])
-        if table == "agreement":
-            continue  # the same agreement appears in several articles; its checks run per article below
         df = frame(rows, table)
         for p in run_schema(table, df, owners) + evidence_problems(table, df, owners):
             (by_id[p.article_id].problems if p.article_id in by_id else unowned).append(p)

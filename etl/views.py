@@ -344,12 +344,12 @@ def export(url: str, fmt: str, directory: Path, views: list[str] | None = None) 
             target = directory / f"{info.name}.{fmt}"
             relation = sql.SQL("{}.{}").format(sql.Identifier(SCHEMA), sql.Identifier(info.name))
             if fmt == "csv":
-                rows = conn.execute(sql.SQL("select count(*) from {}").format(relation)).fetchone()[0]
                 with conn.cursor() as cur, open(target, "wb") as fh:
                     with cur.copy(sql.SQL("copy (select * from {}) to stdout with (format csv, header true)")
                                   .format(relation)) as copy:
                         for chunk in copy:
                             fh.write(chunk)
+                    rows = cur.rowcount  # from the server's "COPY n": the view is computed once
             else:
                 import pyarrow.parquet as pq
 

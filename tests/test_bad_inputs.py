@@ -254,4 +254,5 @@ def test_validate_reports_the_same_problems_without_writing(db, tmp_path):
     assert result.returncode == 1
     assert expected("unknown-kind").search(result.stderr)
     assert query(db, "select count(*) from etl.run") == [(0,)]
+    assert query(db, "select count(*) from core.article") == [(0,)]
 

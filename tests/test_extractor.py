@@ -45,6 +45,7 @@ def test_json_shape_matches_design():
         assert {"name", "type", "country", "aliases"} <= set(p) and isinstance(p["aliases"], list)
     assert all(isinstance(m, str) for m in r["minerals"])
     body = split_front_matter(_read("en-spodumene-offtake.md"))[1].strip("\n")
+    assert r["parties"] and r["agreements"] and r["volumes"]  # the shape checks below must see items
     for a in r["agreements"]:
         assert {"kind", "status", "parties", "minerals", "announced_on", "evidence"} <= set(a)
         assert all(set(p) == {"name", "role"} for p in a["parties"])
@@ -145,7 +146,9 @@ def test_extract_every_seed_article_has_exact_evidence():
         text = path.read_text(encoding="utf-8")
         body = split_front_matter(text)[1].strip("\n")
         r = extract_article(text)
-        for item in [*r["agreements"], *r["volumes"], *r["parties"]]:
+        items = [*r["agreements"], *r["volumes"], *r["parties"]]
+        assert items, path.name
+        for item in items:
             assert body[item["start"]:item["end"]] == item["evidence"]
 
 
@@ -192,7 +195,7 @@ def test_odd_text_gives_a_result(text):
 def test_binary_bytes_raise_one_clear_error():
     with pytest.raises(ValueError, match="UTF-8"):
         extract_article(bytes(range(256)) * 4)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="expected text"):
         extract_article(12345)
     assert extract_article("리튬 100톤".encode())["volumes"]
 
@@ -203,7 +206,8 @@ def test_five_megabytes():
     r = extract_article(big)
     assert r["volumes"] and r["agreements"]
     one_line = "lithium " * 700_000  # 5.6 MB, no sentence ends
-    assert extract_article(one_line)["minerals"] == []
+    r = extract_article(one_line)
+    assert r["minerals"] == [] and r["mentioned_minerals"] == ["lithium"]  # analysed, not skipped
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

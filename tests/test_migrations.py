@@ -20,7 +20,7 @@ from etl.db.models import SCHEMAS, metadata
 def _objects(url: str) -> list[tuple]:
     return query(url, """
         select n.nspname, c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname in ('core', 'etl', 'staging', 'reporting') order by 1, 2""")
+        where n.nspname in ('core', 'etl', 'staging', 'reporting', 'mart') order by 1, 2""")
 
 
 def test_round_trip_upgrade_downgrade_upgrade(empty_db):
@@ -57,12 +57,12 @@ def test_every_table_and_column_has_a_comment(db):
         from information_schema.columns c
         join pg_class t on t.relname = c.table_name
         join pg_namespace n on n.oid = t.relnamespace and n.nspname = c.table_schema
-        where c.table_schema in ('core', 'etl')
+        where c.table_schema in ('core', 'etl', 'mart')
           and col_description(t.oid, c.ordinal_position) is null""")
     assert missing == []
     tables = query(db, """
         select n.nspname || '.' || c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname in ('core', 'etl') and c.relkind = 'r' and obj_description(c.oid, 'pg_class') is null""")
+        where n.nspname in ('core', 'etl', 'mart') and c.relkind = 'r' and obj_description(c.oid, 'pg_class') is null""")
     assert tables == []
 
 

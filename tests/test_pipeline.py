@@ -94,8 +94,8 @@ def test_a_reference_change_reaches_loaded_articles(loaded_db, seeds_copy):
 def test_chunk_boundaries_do_not_change_the_result(server_url, template_db, db, seeds_copy):
     from conftest import create_database, drop_database
 
-    pipeline.load(db, seeds_copy, "test")  # all five articles in one chunk
-    other = "critmin_t_chunks_of_one"
+    assert not pipeline.load(db, seeds_copy, "test").problems  # all five articles in one chunk
+    other = f"critmin_t_chunks_of_one_{uuid.uuid4().hex[:6]}"
     url = create_database(server_url, other, template=template_db)
     try:
         report = pipeline.load(url, seeds_copy, "test", chunk_size=1)  # one article per chunk

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -181,13 +182,13 @@ def test_measures() -> None:
 
 
 def test_seed_articles_parse_without_error() -> None:
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    files = sorted(seeds.glob("*.txt"))
-    if not files:
-        pytest.skip("raw seed articles not present")
+    files = sorted((SEEDS / "articles").glob("*.md"))
+    assert files
     for f in files:
         text = f.read_text(encoding="utf-8")
-        for q in parse_quantities(text):
+        found = parse_quantities(text)
+        assert found, f.name  # every seed article states figures
+        for q in found:
             assert text[q.start:q.end] == q.text
             assert q.quantity > 0
 

@@ -231,13 +231,15 @@ def test_quotes_semicolons_and_unicode_round_trip(db, seeds_copy):
         f"published_on: 2025-10-02\nlanguage: en\n---\n{body}", encoding="utf-8")
     (seeds_copy / "entities" / f"{aid}.yaml").write_text(yaml.safe_dump(
         {"article": aid, "parties": [{"name": HOSTILE, "evidence": HOSTILE}]}, allow_unicode=True), encoding="utf-8")
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("create table public.x (i int)")  # what the hostile text would drop
     result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
     assert result.returncode == 0, result.stderr
     assert query(db, "select party_id from core.party_alias where alias = %s", (HOSTILE,)) == [("korea-zinc",)]
     assert query(db, "select title from core.article where article_id = %s", (aid,)) == [(title,)]
     assert query(db, "select quote from core.evidence where article_id = %s", (aid,)) == [(HOSTILE,)]
     assert query(db, "select count(*) from core.party_mention where article_id = %s and party_id = 'korea-zinc'", (aid,)) == [(1,)]
-    assert query(db, "select to_regclass('public.x') is null")[0][0]
+    assert query(db, "select to_regclass('public.x') is not null")[0][0], "the hostile text dropped a table"
     assert query(db, "select count(*) from core.article")[0][0] == 6
 
 
@@ -246,8 +248,8 @@ def test_quotes_semicolons_and_unicode_round_trip(db, seeds_copy):
 
 @pytest.fixture
 def reader_url(loaded_db):
-    if not query(loaded_db, "select count(*) from pg_roles where rolname = 'critmin_reader'")[0][0]:
-        pytest.skip("no critmin_reader role (the reporting migration creates it)")
+    assert query(loaded_db, "select count(*) from pg_roles where rolname = 'critmin_reader'")[0][0], \
+        "the reporting migration creates critmin_reader"
     login = f"critmin_sec_{uuid.uuid4().hex[:8]}"
     pw = uuid.uuid4().hex
     with psycopg.connect(loaded_db, autocommit=True) as conn:

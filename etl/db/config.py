@@ -84,3 +84,10 @@ def check_reachable(url: str) -> None:
             f"cannot connect to {mask_url(url)}: {mask_url(reason)} — check DATABASE_URL "
             "(or unset it to use the embedded server)"
         ) from None
+
+
+def owner_url() -> str:
+    """The owner's URL of the database in use, checked to answer (the embedded server started if needed)."""
+    url = database_url()
+    check_reachable(url)
+    return url

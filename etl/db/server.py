@@ -12,7 +12,6 @@ import fcntl
 import json
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import time
@@ -380,7 +379,3 @@ class EmbeddedServer:
         while self.running_pid() and time.monotonic() < deadline:
             time.sleep(0.05)
 
-    def destroy(self) -> None:
-        """Stop and delete the data directory (tests only)."""
-        self.stop()
-        shutil.rmtree(self.home, ignore_errors=True)
