@@ -21,7 +21,7 @@ from etl.db.config import (
     reader_url,
 )
 from etl.db.server import EmbeddedServer
-from etl.errors import CritminError, UsageError
+from etl.errors import CritminError, UsageError, one_line
 from etl.paths import default_seeds_dir
 
 app = typer.Typer(
@@ -307,7 +307,7 @@ def main() -> None:
         err.print(f"[red]critmin:[/red] {mask_url(str(exc))}", soft_wrap=True)
         sys.exit(exc.exit_code)
     except psycopg.Error as exc:
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        msg = one_line(exc)
         hint = ""
         if isinstance(exc, psycopg.errors.UndefinedTable | psycopg.errors.InvalidSchemaName):
             hint = " — is the database migrated? run `critmin migrate`"

@@ -13,6 +13,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 from etl.db.config import external_url, mask_url
+from etl.errors import one_line
 
 Check = tuple[str, bool, str]
 MIN_FREE_BYTES = 1 << 30  # 1 GiB
@@ -75,7 +76,7 @@ def check_reachable(url: str) -> Check:
         with psycopg.connect(url, connect_timeout=5) as conn:
             version = conn.execute("show server_version").fetchone()[0]
     except psycopg.Error as exc:
-        reason = mask_url(str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
+        reason = mask_url(one_line(exc, last=True))
         return "server reachable", False, f"cannot connect to {mask_url(url)}: {reason} — check DATABASE_URL or run `critmin db start`"
     major = int(version.split(".")[0])
     if major < 14:
@@ -160,7 +161,7 @@ def check_reader(url: str) -> Check:
 
                 conn.execute(sql.SQL("select 1 from {} limit 1").format(sql.Identifier("reporting", views[0]))).fetchall()
     except psycopg.Error as exc:
-        reason = mask_url(str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
+        reason = mask_url(one_line(exc, last=True))
         return "reader role", False, f"the BI login cannot read: {reason} — run `critmin run` (it creates the login)"
     return "reader role", True, "the BI login reads schema reporting, and critmin_reader nothing else"
 
@@ -185,5 +186,5 @@ def run_checks() -> list[Check]:
         try:
             results.append(step(url))
         except Exception as exc:  # noqa: BLE001 - one failing check must not hide the others
-            results.append((name, False, mask_url(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)))
+            results.append((name, False, mask_url(one_line(exc))))
     return results

@@ -17,3 +17,9 @@ class UsageError(CritminError):
     """Bad command-line usage (exit 2)."""
 
     exit_code = 2
+
+
+def one_line(exc: BaseException, last: bool = False) -> str:
+    """An exception as one line for a message: its first (or last) non-empty line, else its type."""
+    text = str(exc).strip()
+    return text.splitlines()[-1 if last else 0] if text else type(exc).__name__

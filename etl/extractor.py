@@ -515,6 +515,7 @@ class _Result:
     mineral_mentions: list[tuple[int, int, str]]
     agreements: list[_Agreement]
     volumes: list[_Volume]
+    sentence_starts: list[int] = field(default_factory=list)  # for _sentence_at
 
 
 def _analyse(body: str, meta: Mapping[str, Any], L: ExtractionLexicon) -> _Result:
@@ -528,7 +529,7 @@ def _analyse(body: str, meta: Mapping[str, Any], L: ExtractionLexicon) -> _Resul
     sent_starts = [s.start for s in sentences]
 
     def sentence_of(pos: int) -> int:
-        return max(0, bisect.bisect_right(sent_starts, pos) - 1)
+        return _sentence_at(sent_starts, pos)
 
     mentions, unknown, aliases = _find_parties(body, L, sentences)
     party_info = dict(L.parties)
@@ -575,7 +576,7 @@ def _analyse(body: str, meta: Mapping[str, Any], L: ExtractionLexicon) -> _Resul
             by_sent["per"][sentence_of(x[0])].append(x)
 
     res = _Result(body, dict(meta), language, published_on, sentences, mentions, party_info,
-                  aliases, minerals, [], [])
+                  aliases, minerals, [], [], sent_starts)
     topic: list[str | None] = [None] * len(sentences)
     vol_minerals: list[list[str]] = [[] for _ in sentences]
     for i, sent in enumerate(sentences):
@@ -868,7 +869,7 @@ def _party_json(r: _Result, pid: str) -> dict[str, Any]:
     p = r.party_info[pid]
     seen = list(dict.fromkeys(m.text for m in r.mentions if m.pid == pid))
     first = next(m for m in r.mentions if m.pid == pid)
-    sent = r.sentences[_sentence_index(r, first.start)]
+    sent = r.sentences[_sentence_at(r.sentence_starts, first.start)]
     aliases = [a for a in dict.fromkeys([*seen, *r.party_aliases.get(pid, [])]) if a != p.name]
     if p.name_ko and p.name_ko != p.name and p.name_ko not in aliases and p.known:
         aliases.append(p.name_ko)
@@ -878,8 +879,9 @@ def _party_json(r: _Result, pid: str) -> dict[str, Any]:
             "mention": first.text, "mention_start": first.start, "mention_end": first.end}
 
 
-def _sentence_index(r: _Result, pos: int) -> int:
-    return max(0, bisect.bisect_right([s.start for s in r.sentences], pos) - 1)
+def _sentence_at(starts: list[int], pos: int) -> int:
+    """Index of the sentence holding `pos` (`starts`: the sentences' start offsets, built once per text)."""
+    return max(0, bisect.bisect_right(starts, pos) - 1)
 
 
 def _to_json(r: _Result) -> dict[str, Any]:
@@ -973,7 +975,7 @@ def draft_entities(article_id: str, body: str, published_on: date | str | None =
         if m.pid in seen_p or not info[m.pid].known:
             continue
         seen_p.add(m.pid)
-        s = r.sentences[_sentence_index(r, m.start)]
+        s = r.sentences[_sentence_at(r.sentence_starts, m.start)]
         parties.append({"name": info[m.pid].name, "evidence": body[s.start:s.end]})
     agreements = []
     keys: set[str] = set()

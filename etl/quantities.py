@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from etl.paths import resource_dir
+
 __all__ = [
     "Period",
     "Quantity",
@@ -297,12 +299,7 @@ class UnitLexicon:
 @lru_cache(maxsize=8)
 def load_units(path: str | Path | None = None) -> UnitLexicon:
     """Read units.yaml once; prefer the copy bundled in an installed wheel."""
-    if path is None:
-        here = Path(__file__).resolve().parent
-        bundled = here / "_bundled" / "seeds" / "reference" / "units.yaml"
-        repo = here.parent / "seeds" / "reference" / "units.yaml"
-        path = bundled if bundled.exists() else repo
-    path = Path(path)
+    path = Path(path) if path is not None else resource_dir("seeds") / "reference" / "units.yaml"
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     return UnitLexicon(data, str(path))

@@ -252,3 +252,17 @@ def test_speed_helper_runs():
     rate = measure_speed(50)
     print(f"extractor speed: {rate:.0f} articles/s")
     assert rate > 0
+
+
+def test_draft_and_extract_take_an_impossible_date_as_unknown(tmp_path):
+    """Front matter is read by the seed parser: a date like 2025-02-30 stays text, it does not crash."""
+    from conftest import critmin
+
+    article = tmp_path / "bad-date.md"
+    article.write_text("---\ntitle: Bad date\npublished_on: 2025-02-30\nlanguage: en\n---\n"
+                       "Korea Zinc will supply 240 tonnes of antimony to Lockheed Martin.\n", encoding="utf-8")
+    draft = critmin("draft", str(article))
+    assert draft.returncode == 0 and "Traceback" not in draft.stderr, draft.stderr
+    assert "antimony" in draft.stdout
+    r = extract_article(article.read_text(encoding="utf-8"))
+    assert r["article"]["published_on"] is None and r["volumes"]

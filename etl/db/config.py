@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
 from etl.db.server import EmbeddedServer
-from etl.errors import ConfigError
+from etl.errors import ConfigError, one_line
 
 # user:password@ up to the LAST @ before the host (passwords may contain @); the user may be empty.
 _PASSWORD_IN_URL = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^/\s]*)(?P<tail>@)(?=[^@/\s]*(?:[/?\s]|$))", re.I)
@@ -79,7 +79,7 @@ def check_reachable(url: str) -> None:
         with psycopg.connect(libpq_url(url), connect_timeout=5) as conn:
             conn.execute("select 1")
     except psycopg.OperationalError as exc:
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        reason = one_line(exc, last=True)
         raise ConfigError(
             f"cannot connect to {mask_url(url)}: {mask_url(reason)} — check DATABASE_URL "
             "(or unset it to use the embedded server)"
