@@ -170,3 +170,9 @@ def alembic_engine(empty_db):
     engine = create_engine(sqlalchemy_url(empty_db), poolclass=pool.NullPool)
     yield engine
     engine.dispose()
+
+
+def row_versions(url: str, schema: str = "core") -> dict[str, tuple]:
+    """Row count and newest xmin of every table in `schema`: equal results mean no row was written."""
+    tables = [r[0] for r in query(url, "select table_name from information_schema.tables where table_schema = %s", (schema,))]
+    return {t: query(url, f"select count(*), max(xmin::text::bigint) from {schema}.{t}")[0] for t in tables}

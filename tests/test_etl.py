@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, critmin, query
+from conftest import SEEDS, critmin, query, row_versions
 
 from etl.problems import Problem
 
@@ -95,17 +95,11 @@ def test_run_is_recorded(loaded_db):
 # ----------------------------------------------------------------------------- idempotence
 
 
-def _row_versions(url: str) -> dict[str, tuple]:
-    tables = [r[0] for r in query(url, "select table_name from information_schema.tables where table_schema = 'core'")]
-    # xmin changes whenever a row is rewritten: equal xmins mean nothing was inserted or updated.
-    return {t: query(url, f"select count(*), max(xmin::text::bigint) from core.{t}")[0] for t in tables}
-
-
 def test_second_run_inserts_and_updates_nothing(loaded_db):
-    before = _row_versions(loaded_db)
+    before = row_versions(loaded_db)
     result = critmin("load", "--seeds", str(SEEDS), env={"DATABASE_URL": loaded_db})
     assert result.returncode == 0, result.stderr
-    assert _row_versions(loaded_db) == before
+    assert row_versions(loaded_db) == before
     last = query(loaded_db, "select articles_inserted, articles_updated, articles_unchanged, facts_inserted from etl.run order by run_id desc limit 1")
     assert last == [(0, 0, 5, 0)]
 

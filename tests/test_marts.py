@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 import pytest
-from conftest import SEEDS, critmin, query
+from conftest import SEEDS, critmin, query, row_versions
 from psycopg import sql
 
 from etl import marts, views
@@ -61,11 +61,6 @@ def assert_marts_current(url: str) -> None:
     assert stored == _recomputed_parts(url)
 
 
-def _row_versions(url: str) -> dict[str, tuple]:
-    tables = [r[0] for r in query(url, "select table_name from information_schema.tables where table_schema = 'mart'")]
-    return {t: query(url, f"select count(*), max(xmin::text::bigint) from mart.{t}")[0] for t in tables}
-
-
 # ---------------------------------------------------------------------------------- tests
 
 
@@ -110,11 +105,11 @@ def test_reload_with_changed_added_redated_and_removed_articles_equals_a_recompu
 
 
 def test_unchanged_reload_writes_nothing_in_the_marts(loaded_db):
-    before = _row_versions(loaded_db)
+    before = row_versions(loaded_db, "mart")
     assert set(before) == {"stale_mineral", *MART_VIEWS, *PARTS}
     result = critmin("load", "--seeds", str(SEEDS), env={"DATABASE_URL": loaded_db})
     assert result.returncode == 0, result.stderr
-    assert _row_versions(loaded_db) == before
+    assert row_versions(loaded_db, "mart") == before
 
 
 def test_a_direct_write_shows_at_once_and_the_next_refresh_stores_it(loaded_db):

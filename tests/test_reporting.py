@@ -131,10 +131,6 @@ def _login_url(url: str, user: str, password: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:{quote(password, safe='')}@{parts.hostname}:{parts.port}"))
 
 
-def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return critmin(*args, env=env)
-
-
 # ----------------------------------------------------------------------------- fixtures
 
 
@@ -433,7 +429,7 @@ def test_reader_login_refuses_an_existing_non_reader_role(db):
 
 def test_create_reader_sql_only_prints_sql_that_makes_a_working_login(loaded_db):
     name = f"critmin_test_sql_{uuid.uuid4().hex[:8]}"
-    result = _cli("db", "create-reader", name, "--sql-only", env={"DATABASE_URL": loaded_db})
+    result = critmin("db", "create-reader", name, "--sql-only", env={"DATABASE_URL": loaded_db})
     assert result.returncode == 0, result.stderr
     password = re.search(r"password '([^']+)'", result.stdout)[1]
     try:
@@ -449,7 +445,7 @@ def test_create_reader_sql_only_prints_sql_that_makes_a_working_login(loaded_db)
 def test_create_reader_creates_a_login_and_shows_the_password_once(loaded_db):
     name = f"critmin_test_cli_{uuid.uuid4().hex[:8]}"
     try:
-        result = _cli("db", "create-reader", name, env={"DATABASE_URL": loaded_db})
+        result = critmin("db", "create-reader", name, env={"DATABASE_URL": loaded_db})
         assert result.returncode == 0, result.stderr
         url = re.search(r"URL: (\S+)", result.stdout)[1]
         assert query(url, "select count(*) from reporting.sources") == [(5,)]
@@ -523,7 +519,7 @@ def test_sqlfluff_lints_the_saved_sql_clean():
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_export_writes_every_view_and_a_manifest(loaded_db, tmp_path, fmt):
     out = tmp_path / "export"
-    result = _cli("export", "--format", fmt, str(out), env={"DATABASE_URL": loaded_db})
+    result = critmin("export", "--format", fmt, str(out), env={"DATABASE_URL": loaded_db})
     assert result.returncode == 0, result.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["format"] == fmt and manifest["exported_at"]
@@ -555,30 +551,30 @@ def test_export_writes_every_view_and_a_manifest(loaded_db, tmp_path, fmt):
 
 
 def test_export_rejects_an_unknown_format(loaded_db, tmp_path):
-    result = _cli("export", "--format", "xml", str(tmp_path), env={"DATABASE_URL": loaded_db})
+    result = critmin("export", "--format", "xml", str(tmp_path), env={"DATABASE_URL": loaded_db})
     assert result.returncode == 2
     assert "unknown export format 'xml'" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_report_prints_the_agreements_table(loaded_db):
-    result = _cli("report", "agreements", env={"DATABASE_URL": loaded_db})
+    result = critmin("report", "agreements", env={"DATABASE_URL": loaded_db})
     assert result.returncode == 0, result.stderr
     assert "reporting.agreements" in result.stdout and "22 rows" in result.stdout
     assert "sk-on-exxonmobil-lithium-offtake-mou" in result.stdout and "non_binding" in result.stdout
-    default = _cli("report", env={"DATABASE_URL": loaded_db})
+    default = critmin("report", env={"DATABASE_URL": loaded_db})
     assert default.returncode == 0, default.stderr
     assert "reporting.volume_schedule" in default.stdout and "reporting.conflicts" in default.stdout
 
 
 def test_report_of_an_unknown_view_is_one_line_and_exit_2(loaded_db):
-    result = _cli("report", "nope", env={"DATABASE_URL": loaded_db})
+    result = critmin("report", "nope", env={"DATABASE_URL": loaded_db})
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "unknown view 'nope'" in result.stderr
 
 
 def test_docs_writes_every_view_and_column(loaded_db, tmp_path):
     target = tmp_path / "dictionary.md"
-    result = _cli("docs", "--output", str(target), env={"DATABASE_URL": loaded_db})
+    result = critmin("docs", "--output", str(target), env={"DATABASE_URL": loaded_db})
     assert result.returncode == 0, result.stderr
     text = target.read_text()
     for view, columns in COLUMNS.items():
@@ -588,7 +584,7 @@ def test_docs_writes_every_view_and_column(loaded_db, tmp_path):
     # in a file with the markers only the generated part is replaced
     readme = tmp_path / "README.md"
     readme.write_text(f"# intro\n{views.DICTIONARY_BEGIN}\nold\n{views.DICTIONARY_END}\n# after\n")
-    assert _cli("docs", "--output", str(readme), env={"DATABASE_URL": loaded_db}).returncode == 0
+    assert critmin("docs", "--output", str(readme), env={"DATABASE_URL": loaded_db}).returncode == 0
     updated = readme.read_text()
     assert updated.startswith("# intro\n") and updated.endswith("# after\n") and "\nold\n" not in updated
     assert "### reporting.volume_schedule" in updated
