@@ -6,7 +6,6 @@ import sys
 import time
 from pathlib import Path
 
-import click
 import typer
 from psycopg import sql
 from rich.console import Console
@@ -265,7 +264,7 @@ def bench(
     from etl.bench import run_bench
 
     if entity_format not in ("json", "yaml"):
-        raise click.UsageError(f"unknown entity format {entity_format!r}: use json or yaml")
+        raise typer.BadParameter(f"unknown entity format {entity_format!r}: use json or yaml", param_hint="--entity-format")
     url = owner_url()
     with err.status("benchmarking") as status:
         result = run_bench(url, rows, progress=lambda msg: status.update(msg), entity_format=entity_format, workers=workers)
