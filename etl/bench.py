@@ -135,7 +135,8 @@ def view_times(url: str, repeats: int = 5) -> dict[str, float]:
 def run_bench(server_url: str, rows: int, progress: Callable[[str], None] = lambda _s: None,
               entity_format: str = "json", workers: int | None = None) -> dict:
     from etl.db.migrate import upgrade_head
-    from etl.pipeline import CHUNK_ARTICLES, load, resolve_workers
+    from etl.pipeline.flow import load
+    from etl.pipeline.workers import CHUNK_ARTICLES, resolve_workers
 
     name = f"critmin_bench_{uuid.uuid4().hex[:8]}"
     admin = _with_db(server_url, "postgres")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from etl.extract import MAX_FILE_BYTES, split_front_matter
+from etl.sources.seeds import MAX_FILE_BYTES, split_front_matter
 
 FORMATS = ("json", "table")
 FILE_ARG = typer.Argument(..., help="Article: plain text, or Markdown with YAML front matter.")
@@ -94,9 +94,9 @@ def register(app: typer.Typer) -> None:
         output: Path = OUTPUT_OPT,
     ) -> None:
         """Draft a curated entity file (seeds/entities format) for review."""
-        from etl.extract import parse_yaml
         from etl.extractor import draft_entities, draft_yaml
-        from etl.transform import slugify
+        from etl.sources.seeds import parse_yaml
+        from etl.transform.lexicon import slugify
 
         text = _read(file)
         front, body = split_front_matter(text)

@@ -33,9 +33,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from etl.extract import read_seeds
 from etl.extractor import extract_article
-from etl.transform import build_lexicon
+from etl.sources.seeds import read_seeds
+from etl.transform.lexicon import build_lexicon
 
 FACTS = ("parties", "minerals", "volumes", "agreements")
 TARGETS = {"parties": 0.85, "minerals": 0.95, "volumes": 0.9, "agreements": 0.7}

@@ -46,9 +46,9 @@ from typing import Any
 import yaml
 
 from etl import quantities
-from etl.extract import as_date, parse_yaml, read_reference, split_front_matter
 from etl.paths import resource_dir
-from etl.transform import Lexicon, alias_key, build_lexicon, detect_language, slugify
+from etl.sources.seeds import as_date, parse_yaml, read_reference, split_front_matter
+from etl.transform.lexicon import Lexicon, alias_key, build_lexicon, detect_language, slugify
 
 __all__ = ["draft_entities", "extract_article", "extract_text", "load_extraction_lexicon"]
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.evaluate import TARGETS, evaluate
-from etl.extract import split_front_matter
 from etl.extractor import draft_entities, draft_yaml, extract_article
+from etl.sources.seeds import split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -159,7 +159,7 @@ def test_extract_every_seed_article_has_exact_evidence():
                                   "en-unknown-orgs-jv.md", "seed:newsis-2025-09-22-korea-fills-us-supply-chain.md",
                                   "seed:unknown-2026-02-us-critical-minerals-initiative.md"])
 def test_draft_validates(tmp_path, name):
-    from etl.pipeline import check
+    from etl.pipeline.flow import check
 
     src = SEEDS / "articles" / name[5:] if name.startswith("seed:") else TEXTS / name
     text = src.read_text(encoding="utf-8")

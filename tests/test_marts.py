@@ -2,7 +2,7 @@
 
 reporting.volume_schedule and reporting.mineral_summary read per-mineral rows from mart tables,
 built from per-agreement parts that triggers on the core tables keep current; a load refreshes the
-minerals whose facts changed (etl/marts.py). These tests compare everything with the views'
+minerals whose facts changed (etl/load/marts.py). These tests compare everything with the views'
 plain definitions of revision 0004, which compute from the core tables alone.
 """
 
@@ -17,7 +17,8 @@ import pytest
 from conftest import SEEDS, critmin, query, row_versions
 from psycopg import sql
 
-from etl import marts, views
+from etl.load import marts
+from etl.reporting import roles, views
 
 MART_VIEWS = tuple(marts.MARTS)
 PARTS = ("volume_schedule_part", "mineral_summary_part")
@@ -155,8 +156,8 @@ def test_renamed_mineral_and_recountried_party_reach_the_summary(loaded_db):
 
 
 def test_the_reader_reads_the_views_but_not_the_mart(loaded_db, server_url):
-    name, password = f"critmin_test_reader_{uuid.uuid4().hex[:8]}", views.generate_password()
-    views.ensure_reader_login(server_url, name, password)
+    name, password = f"critmin_test_reader_{uuid.uuid4().hex[:8]}", roles.generate_password()
+    roles.ensure_reader_login(server_url, name, password)
     parts = urlsplit(loaded_db)
     reader_url = urlunsplit(parts._replace(netloc=f"{name}:{quote(password, safe='')}@{parts.hostname}:{parts.port}"))
     try:

@@ -26,7 +26,7 @@ from psycopg import sql
 from synthetic import make_seed_set
 
 from etl.db.models import metadata
-from etl.load import LOAD_LOCK_KEY
+from etl.load.write import LOAD_LOCK_KEY
 
 N_ARTICLES = 2000
 CORE_TABLES = sorted(t.name for t in metadata.tables.values() if t.schema == "core")
@@ -298,7 +298,7 @@ def test_downgrade_and_upgrade_keep_live_data(loaded_db):
 
 
 def test_doctor_passes_on_a_good_setup_and_says_what_to_fix(loaded_db, empty_db, monkeypatch):
-    from etl.doctor import run_checks
+    from etl.db.doctor import run_checks
 
     monkeypatch.setenv("DATABASE_URL", loaded_db)
     results = {name: (ok, msg) for name, ok, msg in run_checks()}

@@ -22,9 +22,9 @@ from alembic import command
 from conftest import ROOT, critmin, query
 from psycopg import sql
 
-from etl import views
 from etl.db.migrate import alembic_config
 from etl.errors import UsageError
+from etl.reporting import dictionary, roles, views
 
 SQL_DIR = ROOT / "sql"
 EXAMPLES = sorted((SQL_DIR / "examples").glob("*.sql"))
@@ -136,10 +136,10 @@ def _login_url(url: str, user: str, password: str) -> str:
 
 @pytest.fixture(scope="module")
 def reader(server_url):
-    """(name, password) of a login in critmin_reader, created through etl.views and dropped after."""
+    """(name, password) of a login in critmin_reader, created through etl.reporting.roles and dropped after."""
     name = f"critmin_test_reader_{uuid.uuid4().hex[:8]}"
-    password = views.generate_password()
-    views.ensure_reader_login(server_url, name, password)
+    password = roles.generate_password()
+    roles.ensure_reader_login(server_url, name, password)
     yield name, password
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(name)))
@@ -186,11 +186,6 @@ def test_view_files_follow_the_shape(db):
         assert "\nselect * from final;\n" in text, path.name
         assert f"comment on view reporting.{path.stem} is" in text, path.name
         assert text.count(f"comment on column reporting.{path.stem}.") == len(COLUMNS[path.stem]), path.name
-
-
-def test_views_are_ordered_by_their_dependencies():
-    text = "create view reporting.b as select * from reporting.a; -- reporting.c\ncomment on view reporting.b is 'see reporting.c';"
-    assert views.view_dependencies(text, "b") == {"a"}
 
 
 # ------------------------------------------------------------------- facts the seeds imply
@@ -422,9 +417,9 @@ def test_public_has_no_privileges_on_core_etl_staging(loaded_db):
 def test_reader_login_refuses_an_existing_non_reader_role(db):
     owner = urlsplit(db).username
     with pytest.raises(UsageError, match="already exists and is not a critmin reader login"):
-        views.ensure_reader_login(db, owner, "whatever")
+        roles.ensure_reader_login(db, owner, "whatever")
     with pytest.raises(UsageError, match="login name 'Bad Name' is not allowed"):
-        views.reader_sql("Bad Name", "x")
+        roles.reader_sql("Bad Name", "x")
 
 
 def test_create_reader_sql_only_prints_sql_that_makes_a_working_login(loaded_db):
@@ -458,12 +453,12 @@ def test_embedded_reader_login_uses_the_password_kept_in_critmin_home(loaded_db,
     monkeypatch.setenv("CRITMIN_HOME", str(tmp_path))
     from etl.db.server import READER_LOGIN, EmbeddedServer
 
-    assert views.ensure_embedded_reader(loaded_db) == READER_LOGIN
+    assert roles.ensure_embedded_reader(loaded_db) == READER_LOGIN
     password_file = EmbeddedServer().reader_password_file
     assert password_file.stat().st_mode & 0o777 == 0o600
     url = _login_url(loaded_db, READER_LOGIN, password_file.read_text().strip())
     assert query(url, "select count(*) from reporting.agreements") == [(22,)]
-    views.ensure_embedded_reader(loaded_db)  # idempotent
+    roles.ensure_embedded_reader(loaded_db)  # idempotent
 
 
 # ---------------------------------------------------------------------------- migrations
@@ -583,7 +578,7 @@ def test_docs_writes_every_view_and_column(loaded_db, tmp_path):
             assert f"| `{column}` |" in text, f"{view}.{column}"
     # in a file with the markers only the generated part is replaced
     readme = tmp_path / "README.md"
-    readme.write_text(f"# intro\n{views.DICTIONARY_BEGIN}\nold\n{views.DICTIONARY_END}\n# after\n")
+    readme.write_text(f"# intro\n{dictionary.DICTIONARY_BEGIN}\nold\n{dictionary.DICTIONARY_END}\n# after\n")
     assert critmin("docs", "--output", str(readme), env={"DATABASE_URL": loaded_db}).returncode == 0
     updated = readme.read_text()
     assert updated.startswith("# intro\n") and updated.endswith("# after\n") and "\nold\n" not in updated
@@ -592,9 +587,9 @@ def test_docs_writes_every_view_and_column(loaded_db, tmp_path):
 
 def test_sql_readme_dictionary_is_up_to_date(db):
     readme = (SQL_DIR / "README.md").read_text()
-    start = readme.index(views.DICTIONARY_BEGIN) + len(views.DICTIONARY_BEGIN)
-    generated = readme[start:readme.index(views.DICTIONARY_END)].strip()
-    assert generated == views.data_dictionary(db).strip(), "run `critmin docs --output sql/README.md`"
+    start = readme.index(dictionary.DICTIONARY_BEGIN) + len(dictionary.DICTIONARY_BEGIN)
+    generated = readme[start:readme.index(dictionary.DICTIONARY_END)].strip()
+    assert generated == dictionary.data_dictionary(db).strip(), "run `critmin docs --output sql/README.md`"
 
 
 def test_sql_files_ship_in_the_package_resources():

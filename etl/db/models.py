@@ -1,7 +1,7 @@
 """The one definition of critmin's database schema (SQLAlchemy 2 declarative).
 
 Alembic autogenerates migrations from this metadata and `alembic check` compares the database
-with it; the pandera schemas in etl/validate.py are checked against it by a test.
+with it; the pandera schemas in etl/validate/frames.py are derived from it (tests/test_metadata.py checks both).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 def _ck(column: str, values: tuple[str, ...], name: str | None = None) -> CheckConstraint:
-    # `info` lets etl/validate.py derive the same rule for pandera.
+    # `info` lets (etl/validate/frames.py) derive the same rule for pandera.
     return CheckConstraint(_in(column, values), name=name or f"{column}_known",
                            info={"column": column, "isin": values})
 
@@ -369,7 +369,7 @@ class RejectedRow(Base):
 # on the core tables (migration 0005) list in mart.stale_mineral every mineral whose facts changed
 # and keep the per-agreement parts (mart.*_part) current; the views compute the stale minerals
 # live and read the others from here, so they are always current, and the load refreshes the
-# stale minerals before it commits (etl/marts.py).
+# stale minerals before it commits (etl/load/marts.py).
 
 stale_mineral = Table(
     "stale_mineral", Base.metadata,

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from alembic import context, op
 
-from etl import views
+from etl.reporting import views
 
 revision: str = "0002"
 down_revision: str | Sequence[str] | None = "0001"

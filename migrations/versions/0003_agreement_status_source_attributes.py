@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from etl import views
+from etl.reporting import views
 
 revision: str = '0003'
 down_revision: str | Sequence[str] | None = '0002'

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from etl import views
+from etl.reporting import views
 
 revision: str = "0004"
 down_revision: str | Sequence[str] | None = "0003"

@@ -8,7 +8,7 @@ volume_schedule and mineral_summary keep their rows in mart tables (per mineral)
 per-agreement parts (mart.*_part) that statement triggers on the core tables recompute for the
 agreements a statement touches; the triggers also list the minerals whose rows may change in
 mart.stale_mineral, the views compute those live from the parts, and every load stores them
-before it commits (etl/marts.py, called by etl.load.finish_load). agreements inlines its import CTEs (indexes
+before it commits (etl/load/marts.py, called by etl.load.write.finish_load). agreements inlines its import CTEs (indexes
 serve a filter on one agreement); volumes, evidence and timeline join with left joins (same rows:
 the foreign keys are not null) so a query skips the joins it does not read; country_links pairs
 countries per agreement before counting.
@@ -18,7 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from etl import marts, views
+from etl.load import marts
+from etl.reporting import views
 
 revision: str = "0005"
 down_revision: str | Sequence[str] | None = "0004"
@@ -300,7 +301,7 @@ def upgrade() -> None:
         op.execute(f"create trigger {name} after {event} on core.{table} referencing {_REFERENCING[event]} "
                    f"for each statement execute function mart.mark_stale_minerals()")
     views.apply_views(op.get_bind(), CHANGED, as_of=revision)
-    # fill the mart tables from what is loaded already (etl.marts.refresh reads the views just applied)
+    # fill the mart tables from what is loaded already (etl.load.marts.refresh reads the views just applied)
     with views._dbapi(op.get_bind()).cursor() as cur:
         cur.execute("select mart.refresh_schedule_parts(array(select agreement_id from core.agreement))")
         cur.execute("select mart.refresh_mineral_parts(array(select agreement_id from core.agreement))")

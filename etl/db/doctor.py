@@ -114,7 +114,7 @@ def check_views(url: str) -> Check:
     with psycopg.connect(url) as conn:
         present = set(_reporting_views(conn))
     try:
-        from etl.views import view_names
+        from etl.reporting.views import view_names
 
         expected = set(view_names())
     except Exception:  # noqa: BLE001 - no reporting module: only what is there counts

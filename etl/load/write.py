@@ -2,72 +2,26 @@
 
 Unchanged articles (same content hash) are skipped. For a changed article its old facts are
 deleted and the new ones COPied in, so an article is never half-loaded; shared rows (reference
-lexicons, articles, agreements) go through a staging table and an upsert that writes only rows
+lexicons, articles, agreements) go through a temporary table and an upsert that writes only rows
 that differ, so a second identical run writes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
-from etl import marts
 from etl.db.models import metadata
-from etl.problems import Problem
-from etl.transform import ArticleFacts, Lexicon
+from etl.load import marts
+from etl.load.copy import FACT_TABLES, FactRows, _columns, _copy_rows
+from etl.transform.facts import ArticleFacts
+from etl.transform.lexicon import Lexicon
 
-# Fact tables scoped to one article, in the order they are written (evidence first: others point at it).
-FACT_TABLES = (
-    "evidence", "party_mention", "agreement_status", "agreement_party", "agreement_mineral",
-    "volume", "market_claim",
-)
 LOAD_LOCK_KEY = 0x63726974  # "crit": one load at a time per database
-
-
-@dataclass
-class FactRows:
-    """A chunk's fact rows as COPY text, rendered where they were prepared (a worker process):
-    the loading process only streams bytes, and bytes cross between processes cheaply."""
-
-    text: dict[str, bytes]
-    count: int
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
-def _copy_value(value: Any) -> str:
-    """One value in COPY's text format (what psycopg's write_row sends for these types)."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"no COPY text form for {type(value).__name__} {value!r}")
-
-
-def render_facts(accepted: list[ArticleFacts]) -> FactRows:
-    """The fact rows of `accepted` as COPY text per table; the rows are dropped from the facts."""
-    text, count = {}, 0
-    for table in FACT_TABLES:
-        columns = _columns(table)
-        lines = ["\t".join([_copy_value(row.get(c)) for c in columns]) for f in accepted for row in f.rows[table]]
-        count += len(lines)
-        text[table] = ("\n".join(lines) + "\n").encode() if lines else b""
-        for f in accepted:
-            f.rows[table] = []
-    return FactRows(text, count)
 
 
 @dataclass
@@ -79,23 +33,8 @@ class LoadCounts:
     facts_deleted: int = 0
 
 
-def _columns(table: str) -> list[str]:
-    return [c.name for c in metadata.tables[f"core.{table}"].columns
-            if not (c.server_default is not None and c.name.endswith("_at"))]
-
-
 def _pk(table: str) -> list[str]:
     return [c.name for c in metadata.tables[f"core.{table}"].primary_key.columns]
-
-
-def _copy_rows(cur: psycopg.Cursor, target: sql.Composable, columns: list[str], rows: Iterable[dict[str, Any]]) -> int:
-    n = 0
-    stmt = sql.SQL("copy {} ({}) from stdin").format(target, sql.SQL(", ").join(map(sql.Identifier, columns)))
-    with cur.copy(stmt) as copy:
-        for row in rows:
-            copy.write_row([row.get(c) for c in columns])
-            n += 1
-    return n
 
 
 def upsert(cur: psycopg.Cursor, table: str, rows: list[dict[str, Any]], *, prune: bool = False,
@@ -238,7 +177,7 @@ where g.agreement_id = s.agreement_id
 
 def finish_load(cur: psycopg.Cursor, affected: set[str]) -> None:
     """Settle the agreements whose sources changed; drop those no article reports any more; then
-    store the reporting rows of every mineral whose facts changed (etl/marts.py)."""
+    store the reporting rows of every mineral whose facts changed (etl/load/marts.py)."""
     if affected:
         ids = sorted(affected)
         cur.execute(_SETTLE_AGREEMENTS, {"ids": ids})
@@ -249,10 +188,3 @@ def finish_load(cur: psycopg.Cursor, affected: set[str]) -> None:
         )
     # The core tables' triggers listed the minerals this load touched (none when nothing changed).
     marts.refresh(cur)
-
-
-def record_rejections(conn: psycopg.Connection, run_id: int, problems: list[Problem]) -> None:
-    with conn.cursor() as cur:
-        with cur.copy("copy etl.rejected_row (run_id, file, record, field, reason, raw) from stdin") as copy:
-            for p in problems:
-                copy.write_row([run_id, p.file, p.record, p.field, p.reason, p.raw])

@@ -1,17 +1,16 @@
-"""`critmin doctor`: registered on the main app by etl/cli.py (`cli_doctor.register(app)`)."""
+"""`critmin doctor`: check the setup and say what to fix."""
 
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-out = Console(highlight=False)
+from etl.cli.common import out
 
 
 def doctor() -> None:
     """Check the setup (server, migrations, views, reader role, disk, versions) and say what to fix."""
-    from etl.doctor import run_checks
+    from etl.db.doctor import run_checks
 
     results = run_checks()
     for name, ok, message in results:
@@ -21,7 +20,3 @@ def doctor() -> None:
     if failed:
         out.print(f"{len(failed)} of {len(results)} checks failed: fix them as said above", soft_wrap=True)
     raise typer.Exit(1 if failed else 0)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("doctor")(doctor)

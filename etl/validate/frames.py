@@ -1,9 +1,7 @@
-"""Validate: pandera schemas derived from the SQLAlchemy models, plus the evidence checks.
+"""pandera schemas derived from the SQLAlchemy models, and the readable reason for each failed check.
 
 Column types, nullability, primary keys, closed vocabularies and slug patterns are read from
-etl/db/models.py, so the database and the data-frame checks cannot drift apart. Checks the
-database cannot express (the quote really is in the article, the number in the quote is the
-number loaded) are added here. Every failure becomes a Problem with its file, record and field.
+etl/db/models.py, so the database and the data-frame checks cannot drift apart.
 """
 
 from __future__ import annotations
@@ -17,11 +15,9 @@ import pandas as pd
 import pandera.pandas as pa
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Integer, Numeric, String, Table
 
-from etl import quantities
 from etl.db import domain
 from etl.db.models import metadata
 from etl.problems import Problem, shorten
-from etl.transform import REFERENCE_TABLES, TABLES, ArticleFacts, Lexicon
 
 _ROW_KEYS = ("_file", "_record")
 
@@ -212,78 +208,3 @@ def run_schema(table_name: str, df: pd.DataFrame, owners: list[str | None], uniq
                 field=field_name, raw=shorten(value), article_id=owners[int(idx)],
             ))
     return problems
-
-
-def _number_agrees(quote: Any, want_q: Any, want_u: Any) -> str | None:
-    """None when the quote states the row's number and unit; else why not."""
-    if not isinstance(quote, str) or not isinstance(want_q, Decimal):
-        return None
-    if want_u not in domain.UNITS or want_q <= 0:
-        return None  # an unknown unit or a non-positive number is reported on its own
-    try:
-        found = quantities.parse_quantities(quote)
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not hide the rest of the report
-        return f"the quote could not be parsed ({exc})"
-    if any(q.unit == want_u and q.quantity == want_q for q in found):
-        return None
-    if not found:
-        return f"the quote states no figure, but the record says {want_q.normalize():f} {want_u}"
-    stated = ", ".join(f"{q.quantity.normalize():f} {q.unit}" for q in found)
-    return f"the quote says {stated}, not {want_q.normalize():f} {want_u}"
-
-
-def evidence_problems(table: str, df: pd.DataFrame, owners: list[str | None]) -> list[Problem]:
-    out = []
-    if table in ("volume", "market_claim") and not df.empty:
-        # Plain column iteration: building a Series per row costs more than the parsing itself.
-        cols = zip(df["_quote"], df["quantity"], df["unit"], df["_file"], df["_record"], owners, strict=True)
-        for quote, qty, unit, file, record, owner in cols:
-            why = _number_agrees(quote, qty, unit)
-            if why:
-                out.append(Problem(file, why, record=record, field="quantity", raw=shorten(quote), article_id=owner))
-    return out
-
-
-def validate_reference(lex: Lexicon) -> list[Problem]:
-    problems: list[Problem] = []
-    for table in REFERENCE_TABLES:
-        rows = lex.rows[table]
-        problems += run_schema(table, frame(rows, table), [None] * len(rows))
-    return problems
-
-
-def validate_articles(facts: list[ArticleFacts]) -> list[Problem]:
-    """Append every problem to its article's list (lazy: all problems at once).
-
-    Returns the problems that belong to no single article."""
-    unowned: list[Problem] = []
-    by_id = {f.article_id: f for f in facts}
-    for table in TABLES:
-        if table == "agreement":
-            continue  # the same agreement appears in several articles; its checks run per article below
-        rows: list[dict[str, Any]] = []
-        owners: list[str | None] = []
-        for f in facts:
-            rows += f.rows[table]
-            owners += [f.article_id] * len(f.rows[table])
-        df = frame(rows, table)
-        for p in run_schema(table, df, owners) + evidence_problems(table, df, owners):
-            (by_id[p.article_id].problems if p.article_id in by_id else unowned).append(p)
-    # An agreement reported by several articles is checked once per article (not unique overall).
-    rows, owners = [], []
-    for f in facts:
-        mine = _dedupe_agreements(f.rows["agreement"])
-        rows += mine
-        owners += [f.article_id] * len(mine)
-    schema_rows = frame(rows, "agreement")
-    schema_rows["_owner"] = owners
-    for p in run_schema("agreement", schema_rows, owners, unique=["agreement_id", "_owner"]):
-        by_id[p.article_id].problems.append(p)
-    return unowned
-
-
-def _dedupe_agreements(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        seen.setdefault(row["agreement_id"], row)
-    return list(seen.values())

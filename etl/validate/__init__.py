@@ -1,0 +1,1 @@
+"""Validate: every check of the input rows, returning Problems (nothing is written here)."""
