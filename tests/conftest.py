@@ -20,6 +20,10 @@ import pytest
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
+# What the CLI sees in tests, in or out of process: wide plain output. Set before etl.cli is
+# imported, since its consoles read them once.
+_CLI_ENV = {"COLUMNS": "200", "NO_COLOR": "1"}
+os.environ.update(_CLI_ENV)
 SEEDS = ROOT / "seeds"
 
 
@@ -77,11 +81,47 @@ def drop_database(server_url: str, name: str) -> None:
         conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
 
 
-def critmin(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the CLI as a user would (a subprocess), returning its result."""
-    full_env = {**os.environ, **(env or {}), "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "etl", *args], capture_output=True, text=True,
-                          env=full_env, cwd=cwd or ROOT, timeout=timeout)
+def critmin(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300,
+            subprocess_: bool = False) -> subprocess.CompletedProcess:
+    """Run the CLI with `args`, returning its exit status and output.
+
+    In this process by default (the same `etl.cli.main` a user's command runs, with the
+    environment, working directory and output streams swapped for the call); as a real
+    subprocess with `subprocess_=True`, for the end-to-end cases (fresh run, crash,
+    concurrency, server lifecycle)."""
+    full_env = {**os.environ, **(env or {}), **_CLI_ENV}
+    if subprocess_:
+        return subprocess.run([sys.executable, "-m", "etl", *args], capture_output=True, text=True,
+                              env=full_env, cwd=cwd or ROOT, timeout=timeout)
+    return _critmin_in_process(list(args), full_env, cwd or ROOT)
+
+
+def _critmin_in_process(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    import contextlib
+    import io
+
+    from etl.cli import main
+
+    saved_env, saved_cwd, saved_argv = dict(os.environ), os.getcwd(), sys.argv
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(cwd)
+        sys.argv = ["critmin", *args]
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                main()
+            except SystemExit as exc:
+                code = exc.code
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+        sys.argv = saved_argv
+    returncode = code if isinstance(code, int) else (0 if code is None else 1)
+    return subprocess.CompletedProcess(["critmin", *args], returncode, stdout.getvalue(), stderr.getvalue())
 
 
 @pytest.fixture(scope="session")

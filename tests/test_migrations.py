@@ -20,7 +20,7 @@ from etl.db.models import SCHEMAS, metadata
 def _objects(url: str) -> list[tuple]:
     return query(url, """
         select n.nspname, c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname in ('core', 'etl', 'staging', 'reporting', 'mart') order by 1, 2""")
+        where n.nspname in ('core', 'etl', 'reporting', 'mart') order by 1, 2""")
 
 
 def test_round_trip_upgrade_downgrade_upgrade(empty_db):

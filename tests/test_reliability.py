@@ -21,12 +21,19 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-from conftest import ROOT, SEEDS, create_database, critmin, drop_database, query
+from conftest import ROOT, SEEDS, create_database, drop_database, query
+from conftest import critmin as _critmin
 from psycopg import sql
 from synthetic import make_seed_set
 
 from etl.db.models import metadata
 from etl.load.write import LOAD_LOCK_KEY
+
+
+def critmin(*args: str, **kwargs):
+    """This module's cases are end to end (crashes, concurrency, the server's lifecycle): real processes."""
+    return _critmin(*args, subprocess_=True, **kwargs)
+
 
 N_ARTICLES = 2000
 CORE_TABLES = sorted(t.name for t in metadata.tables.values() if t.schema == "core")

@@ -359,7 +359,7 @@ def test_there_are_at_least_eight_examples_each_with_a_question():
 def test_examples_run_as_the_reader_and_return_what_the_seeds_imply(reader_url):
     for path in EXAMPLES:
         text = path.read_text()
-        assert not re.search(r"\b(core|etl|staging)\.", text), f"{path.name} must query only reporting"
+        assert not re.search(r"\b(core|etl|mart)\.", text), f"{path.name} must query only reporting"
         rows = _rows(reader_url, text)
         assert EXPECTED_EXAMPLES[path.stem](rows), f"{path.name} returned {rows}"
 
@@ -369,7 +369,7 @@ def test_examples_run_as_the_reader_and_return_what_the_seeds_imply(reader_url):
 
 def test_reader_reads_every_view_and_nothing_else(loaded_db, reader_url):
     with psycopg.connect(loaded_db, autocommit=True) as owner:
-        owner.execute("create table staging.test_table (x int)")
+        owner.execute("create table etl.test_table (x int)")
     with psycopg.connect(reader_url, autocommit=True) as conn:
         for view in COLUMNS:
             assert conn.execute(f"select count(*) from reporting.{view}").fetchone()[0] == SEED_ROWS[view]
@@ -396,20 +396,21 @@ def test_reader_reads_every_view_and_nothing_else(loaded_db, reader_url):
             ("insert into core.party (party_id) values ('x')", "permission denied for schema core"),
             ("select * from etl.run", "permission denied for schema etl"),
             ("delete from etl.rejected_row", "permission denied for schema etl"),
-            ("select * from staging.test_table", "permission denied for schema staging"),
-            ("create table staging.mine (x int)", "permission denied for schema staging"),
+            ("select * from etl.test_table", "permission denied for schema etl"),
+            ("create table etl.mine (x int)", "permission denied for schema etl"),
+            ("select * from mart.volume_schedule_part", "permission denied for schema mart"),
         ]
         for statement, message in attempts:
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match=message):
                 conn.execute(statement)
 
 
-def test_public_has_no_privileges_on_core_etl_staging(loaded_db):
+def test_public_has_no_privileges_on_core_etl_mart(loaded_db):
     grants = query(loaded_db, """select table_schema, table_name, privilege_type from information_schema.role_table_grants
                                  where grantee in ('PUBLIC', 'critmin_reader') and table_schema <> 'reporting'
-                                   and table_schema in ('core', 'etl', 'staging', 'public')""")
+                                   and table_schema in ('core', 'etl', 'mart', 'public')""")
     assert grants == []
-    for schema in ("core", "etl", "staging"):
+    for schema in ("core", "etl", "mart"):
         assert query(loaded_db, "select has_schema_privilege('critmin_reader', %s, 'usage')", (schema,)) == [(False,)]
     assert query(loaded_db, "select has_schema_privilege('critmin_reader', 'public', 'create')") == [(False,)]
 

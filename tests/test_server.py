@@ -9,11 +9,16 @@ import stat
 
 import psycopg
 import pytest
-from conftest import critmin
+from conftest import critmin as _critmin
 
 from etl.db.config import mask_url
 from etl.db.server import EmbeddedServer
 from etl.errors import ConfigError
+
+
+def critmin(*args: str, **kwargs):
+    """This module's cases are end to end (crashes, concurrency, the server's lifecycle): real processes."""
+    return _critmin(*args, subprocess_=True, **kwargs)
 
 
 @pytest.fixture

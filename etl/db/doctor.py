@@ -136,7 +136,7 @@ def check_reader(url: str) -> Check:
         if not role:
             return "reader role", True, "no critmin_reader role in this server (the reporting migration creates it)"
         too_much = conn.execute(
-            """select s from unnest(array['core', 'etl', 'staging', 'mart']) s
+            """select s from unnest(array['core', 'etl', 'mart']) s
                where exists (select 1 from pg_namespace where nspname = s)
                  and has_schema_privilege('critmin_reader', s, 'USAGE')""").fetchall()
         can_read = conn.execute(

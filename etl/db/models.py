@@ -44,7 +44,6 @@ NAMING_CONVENTION = {
 SCHEMAS = {
     "core": "critmin core tables: articles, parties, minerals, agreements, volumes, evidence.",
     "etl": "critmin ETL bookkeeping: runs and rejected records.",
-    "staging": "critmin staging area for bulk loads (transient).",
     "reporting": "critmin reporting views: the stable interface for SQL clients and BI tools.",
     "mart": "critmin stored results of the heaviest reporting views, kept current by every load (read them through reporting).",
 }

@@ -61,8 +61,8 @@ class ServerInfo:
     password: str
     database: str
 
-    def url(self, *, driver: str = "postgresql") -> str:
-        return f"{driver}://{self.user}:{self.password}@{self.host}:{self.port}/{self.database}"
+    def url(self) -> str:
+        return f"postgresql://{self.user}:{self.password}@{self.host}:{self.port}/{self.database}"
 
 
 def _parents(path: Path) -> list[Path]:

@@ -177,13 +177,32 @@ def _parse_json(text: str) -> tuple[bool, Any]:
         return False, None
 
 
+MAX_NESTING = 64  # a facts file needs about 5 levels
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether lists and mappings nest deeper than `limit` (walked without recursion)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth >= limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
 def parse_yaml(text: str, rel: str, problems: list[Problem], record: str | None = None) -> Any:
     try:
         is_json, value = _parse_json(text)
         if is_json:
             return value
         _refuse_collection_aliases(text)
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+        value = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+        if _depth_over(value, MAX_NESTING):
+            # Whether such a file fails inside the parser depends on the stack; refuse it here always.
+            raise ValueError(f"nested more than {MAX_NESTING} levels deep")
+        return value
     except _DuplicateKey as exc:
         problems.append(Problem(rel, f"malformed YAML: duplicate key {exc.args[0]!r}", record=record))
         return None
