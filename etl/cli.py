@@ -285,6 +285,7 @@ def bench(
 
 
 def _register_commands() -> None:
+    from etl.cli_add import register as register_add
     from etl.cli_doctor import register as register_doctor
     from etl.cli_extract import register as register_extract
     from etl.cli_report import register as register_report
@@ -292,6 +293,7 @@ def _register_commands() -> None:
     register_report(app, db_app)
     register_extract(app)
     register_doctor(app)
+    register_add(app)
 
 
 _register_commands()

@@ -170,6 +170,7 @@ class Cleaned:
     sites: list[tuple[str, str]] = field(default_factory=list)
     stamps: list[tuple[str, str]] = field(default_factory=list)       # photo stamps (2025.09.19, line)
     date_lines: list[str] = field(default_factory=list)
+    captions: set[str] = field(default_factory=set)                   # kept lines that are photo captions
 
     @property
     def body(self) -> str:
@@ -318,6 +319,8 @@ def classify(text: str, debris: Debris, *, has_title: bool = True) -> Cleaned:
         if is_caption and not debris.caption_sentence.search(line):
             out.dropped.append(Dropped("photo_caption", line))
             continue
+        if is_caption:
+            out.captions.add(line)
         if has_title and out.title is None:
             out.title = line
             seen.add(line)
