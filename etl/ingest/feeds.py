@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import xml.sax
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,7 +52,8 @@ def parse_feed(data: bytes) -> Feed:
     # feedparser reads the bytes as data: no network access from here (sanitising its HTML too)
     # a stream, never a string: feedparser fetches a string that looks like a URL or a file name
     parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
-    if parsed.bozo and not parsed.entries:
+    # a feed that is not well-formed XML is refused whole: its items may be cut or merged
+    if parsed.bozo and (not parsed.entries or isinstance(parsed.get("bozo_exception"), xml.sax.SAXException)):
         why = getattr(parsed, "bozo_exception", None)
         first = str(why).splitlines()[0] if why else "not a feed"
         raise FeedError(f"malformed feed: {first}")

@@ -49,9 +49,11 @@ def is_url(source: str) -> bool:
     return bool(re.match(r"^https?://", source, re.I))
 
 
-def fetch(url: str, *, accept: tuple[str, ...] = PAGE_TYPES + FEED_TYPES, max_bytes: int = MAX_BYTES,
-          timeout: httpx.Timeout = TIMEOUT, client: httpx.Client | None = None) -> Fetched:
+def fetch(url: str, *, accept: tuple[str, ...] = PAGE_TYPES + FEED_TYPES, max_bytes: int | None = None,
+          timeout: httpx.Timeout | None = None, client: httpx.Client | None = None) -> Fetched:
     """GET the URL, following at most MAX_REDIRECTS redirects; FetchError with the reason otherwise."""
+    max_bytes = max_bytes or MAX_BYTES
+    timeout = timeout or TIMEOUT
     own = client is None
     client = client or httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
                                     headers={"User-Agent": USER_AGENT, "Accept": ", ".join(accept)})
