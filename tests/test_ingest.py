@@ -403,5 +403,5 @@ def test_add_then_load_gives_auto_facts(tmp_path, db, monkeypatch):
     result = run("add", *map(str, RAW), "--seeds", str(seeds), "--load")
     assert result.exit_code == 0, result.output
     assert query(db, "select count(*) from core.article")[0][0] == 5
-    auto = query(db, "select count(*) from core.agreement_source where review_status = 'auto'")
+    auto = query(db, "select count(*) from core.agreement_status where review_status = 'auto'")
     assert auto[0][0] > 0

@@ -21,7 +21,7 @@ from etl.ingest import metadata as md
 from etl.ingest.dedupe import ArticleIndex, Duplicate
 from etl.ingest.dump import Cleaned, Debris, classify, load_debris
 from etl.ingest.feeds import FeedError, FeedItem, looks_like_feed, parse_feed
-from etl.ingest.fetch import FetchError, Fetched, fetch, is_url, safe_url
+from etl.ingest.fetch import Fetched, FetchError, fetch, is_url, safe_url
 from etl.ingest.html import jsonld_flags, looks_like_html, read_html
 from etl.ingest.write import Exists, render, write_new
 from etl.paths import resource_dir

@@ -209,7 +209,7 @@ def _cut_citations(line: str, debris: Debris) -> tuple[str, list[str]]:
             prev = debris.citation_marker.search(before, floor)
         start = m.start()
         # a word of at least min_left letters (capitalised or not) with a capital or digit glued on
-        glue = re.compile(r"^[^A-Za-z0-9]*[A-Za-z][a-z]{%d,}(?=[A-Z0-9])" % (debris.citation_min_left - 1))
+        glue = re.compile(rf"^[^A-Za-z0-9]*[A-Za-z][a-z]{{{debris.citation_min_left - 1},}}(?=[A-Z0-9])")
         for tok in reversed(list(re.finditer(r"\S+", before[floor:]))):
             g = glue.search(tok.group())
             if g:

@@ -54,8 +54,11 @@ def parse_feed(data: bytes) -> Feed:
     parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
     # a feed that is not well-formed XML is refused whole: its items may be cut or merged
     if parsed.bozo and (not parsed.entries or isinstance(parsed.get("bozo_exception"), xml.sax.SAXException)):
-        why = getattr(parsed, "bozo_exception", None)
-        first = str(why).splitlines()[0] if why else "not a feed"
+        why = parsed.get("bozo_exception")
+        if isinstance(why, xml.sax.SAXParseException):
+            first = f"XML error at line {why.getLineNumber()}, column {why.getColumnNumber()}: {why.getMessage()}"
+        else:
+            first = str(why).splitlines()[0] if why else "not a feed"
         raise FeedError(f"malformed feed: {first}")
     if not parsed.entries:
         raise FeedError("the feed lists no items")
