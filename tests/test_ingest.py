@@ -96,9 +96,19 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(404, "text/html", b"<html><body>not found</body></html>")
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that gave up (time-out, size)
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture
 def web():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server = _Server(("127.0.0.1", 0), _Handler)
     _Handler.base = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -405,3 +415,26 @@ def test_add_then_load_gives_auto_facts(tmp_path, db, monkeypatch):
     assert query(db, "select count(*) from core.article")[0][0] == 5
     auto = query(db, "select count(*) from core.agreement_status where review_status = 'auto'")
     assert auto[0][0] > 0
+
+
+def test_feed_dates_are_the_feeds_own_calendar_day():
+    from etl.ingest.feeds import parse_feed
+
+    rss = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title><item><title>a</title>"
+           b"<link>http://127.0.0.1/a</link><pubDate>Mon, 22 Sep 2025 08:00:00 +0900</pubDate></item>"
+           b"</channel></rss>")
+    (item,) = parse_feed(rss).items
+    assert item.published == date(2025, 9, 22)   # feedparser's UTC struct says the 21st
+
+
+def test_utf16_text_and_future_dates(tmp_path):
+    seeds = tmp_path / "s"
+    text = RAW[4].read_text(encoding="utf-8").replace("Sep 24, 2025", "Sep 24, 2099").replace("Wednesday, ", "")
+    page = tmp_path / "utf16.txt"
+    page.write_bytes(text.encode("utf-16"))
+    result = run("add", str(page), "--seeds", str(seeds))
+    assert result.exit_code == 0, result.output
+    (art,) = articles(seeds).values()
+    assert art.meta["published_on"] is None and art.meta["published_precision"] == "unknown"
+    assert "the page states 2099-09-24, outside 1900 to today: not used" in result.output
+    assert run("validate", "--seeds", str(seeds)).exit_code == 0

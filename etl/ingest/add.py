@@ -11,6 +11,7 @@ import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,8 @@ def _mineral_pattern(seeds_dir: Path) -> re.Pattern[str]:
         raise SourceError("cannot read reference/minerals.yaml for the relevance check")
     words: set[str] = set()
     for m in ref.minerals:
-        for w in [m.get("slug"), m.get("name_en"), m.get("name_ko"), *(m.get("aliases") or [])]:
+        # the aliases only: the lexicon leaves ambiguous names out of them ("lead", 납, 금)
+        for w in m.get("aliases") or []:
             if isinstance(w, str) and w.strip():
                 words.add(w.strip().replace("_", " "))
     parts = []
@@ -114,6 +116,14 @@ def _mineral_pattern(seeds_dir: Path) -> re.Pattern[str]:
 
 
 def _decode(data: bytes, declared: str | None) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
+        try:
+            text16 = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"not valid UTF-16 text (byte {exc.start})") from None
+        if "\x00" in text16:
+            raise SourceError("binary file (NUL characters), not a text page")
+        return text16
     if b"\x00" in data[:65536] or data[:5] == b"%PDF-":
         raise SourceError("binary file, not a text or HTML page")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -383,8 +393,11 @@ def _emit(cand: Candidate, source: str, opts: Options, index: ArticleIndex, fall
                           f"({len(cand.dropped)} debris lines dropped)")
     if not cand.title or not str(cand.title.value or "").strip():
         raise SourceError("no title found (the page states none)")
+    on = cand.published.on
+    if on is not None and not (date(1900, 1, 1) <= on <= date.today()) and opts.published_on is None:
+        cand.published = md.PublishedOn.unknown(f"the page states {on.isoformat()}, outside 1900 to today: not used")
     _apply_flags(cand, opts)
-    urls = [cand.url]
+    urls = [cand.url, cand.source_url]
     dup = index.find(cand.body, urls)
     if dup is not None and not (opts.force and dup.why == "near_copy"):
         return _duplicate_outcome(source, dup)
@@ -417,7 +430,7 @@ def _emit(cand: Candidate, source: str, opts: Options, index: ArticleIndex, fall
         raise SourceError(f"articles/{path.name} appeared while writing: not overwritten") from None
     except OSError as exc:
         raise SourceError(f"cannot write articles/{path.name}: {exc.strerror or exc}") from None
-    index.add(article_id, f"articles/{path.name}", cand.body, urls + [cand.source_url])
+    index.add(article_id, f"articles/{path.name}", cand.body, urls)
     facts = facts_summary(meta, cand.body, opts.seeds_dir)
     forced = f" (--force: near-copy of {dup.article_id}, similarity {dup.similarity:.2f})" if dup else ""
     return Outcome(source, "added", f"added articles/{path.name}{forced}", article_id,
@@ -479,7 +492,7 @@ class Adder:
             cand.url = got.url
         else:
             cand = candidate_from_html(text, self.debris, got.url)
-        cand.source_url = got.url if got.url != cand.url else None
+        cand.source_url = url if url != cand.url else None   # the URL as given, when redirected
         return [_emit(cand, shown, self.opts, self.index, md.host_of(got.url) or "page")]
 
     def _add_file(self, path: Path, shown: str) -> list[Outcome]:

@@ -6,7 +6,8 @@ import io
 import re
 import xml.sax
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 
 import feedparser
 
@@ -48,6 +49,21 @@ def strip_tags(html: str) -> str:
     return re.sub(r"\s+", " ", _html.unescape(_TAGS.sub(" ", html))).strip()
 
 
+def _local_date(stamp: str | None) -> date | None:
+    """The calendar date as the feed states it, in its own time zone ("Mon, 22 Sep 2025 08:00
+    +0900" is the 22nd, although feedparser's UTC struct says the 21st)."""
+    if not stamp:
+        return None
+    try:
+        return parsedate_to_datetime(stamp).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return datetime.fromisoformat(stamp.strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
 def parse_feed(data: bytes) -> Feed:
     # feedparser reads the bytes as data: no network access from here (sanitising its HTML too)
     # a stream, never a string: feedparser fetches a string that looks like a URL or a file name
@@ -64,8 +80,9 @@ def parse_feed(data: bytes) -> Feed:
         raise FeedError("the feed lists no items")
     items = []
     for e in parsed.entries:
-        when = e.get("published_parsed") or e.get("updated_parsed")
-        published = date(when.tm_year, when.tm_mon, when.tm_mday) if when else None
+        published = _local_date(e.get("published") or e.get("updated"))
+        if published is None and (when := e.get("published_parsed") or e.get("updated_parsed")):
+            published = date(when.tm_year, when.tm_mon, when.tm_mday)  # feedparser's, in UTC
         content = None
         for c in e.get("content", []) or []:
             value = c.get("value") or ""
