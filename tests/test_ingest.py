@@ -438,3 +438,22 @@ def test_utf16_text_and_future_dates(tmp_path):
     assert art.meta["published_on"] is None and art.meta["published_precision"] == "unknown"
     assert "the page states 2099-09-24, outside 1900 to today: not used" in result.output
     assert run("validate", "--seeds", str(seeds)).exit_code == 0
+
+
+def test_classifier_keeps_article_sentences_that_look_like_debris_words():
+    from etl.ingest.dump import classify, load_debris
+
+    page = "\n".join([
+        "Headline",
+        "The bakery sells cookies to Korea Zinc staff every day, the company said.",
+        "We use cookies to improve your experience.",
+        "(c) supply of lithium to the plant will begin in 2026 under the agreement.",
+        "이 웹사이트는 쿠키를 사용합니다",
+        "Copyright © 2025 AInvest. All rights reserved.",
+        "Share",
+    ])
+    cleaned = classify(page, load_debris())
+    assert cleaned.title == "Headline"
+    assert cleaned.lines == ["The bakery sells cookies to Korea Zinc staff every day, the company said.",
+                             "(c) supply of lithium to the plant will begin in 2026 under the agreement."]
+    assert [d.kind for d in cleaned.dropped] == ["cookie_banner", "cookie_banner", "copyright", "button"]

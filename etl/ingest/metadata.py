@@ -161,7 +161,7 @@ def detect_language(text: str) -> Found:
 
 def publisher_name(raw: str) -> str:
     """A readable outlet name: 'NEWSIS.COM' → 'Newsis', 'www.asiae.co.kr' → 'Asiae', 'YTN' stays."""
-    name = raw.strip().strip(".,;:")
+    name = re.sub(r"^(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\s+", "", raw.strip()).strip(".,;:")
     host = re.fullmatch(r"(?:https?://)?(?:www\.)?([a-z0-9\-]+)\.(?:com|co\.kr|kr|net|org|co\.uk|io|news|co)", name, re.I)
     if host:
         label = host[1]
