@@ -104,4 +104,6 @@ def register(app: typer.Typer) -> None:
         code = 1 if errors else 0
         if load and added:
             code = max(code, _load(seeds_dir))
+        elif load:
+            typer.echo("--load: nothing new to load")
         raise typer.Exit(code)

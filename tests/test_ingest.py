@@ -457,3 +457,16 @@ def test_classifier_keeps_article_sentences_that_look_like_debris_words():
     assert cleaned.lines == ["The bakery sells cookies to Korea Zinc staff every day, the company said.",
                              "(c) supply of lithium to the plant will begin in 2026 under the agreement."]
     assert [d.kind for d in cleaned.dropped] == ["cookie_banner", "cookie_banner", "copyright", "button"]
+
+
+def test_month_lines_give_month_precision(tmp_path):
+    seeds = tmp_path / "s"
+    page = tmp_path / "monthly.txt"
+    body = RAW[3].read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join([body[0], "September 2022", *body[1:]]), encoding="utf-8")
+    result = run("add", str(page), "--seeds", str(seeds))
+    assert result.exit_code == 0, result.output
+    (art,) = articles(seeds).values()
+    assert (str(art.meta["published_on"]), art.meta["published_precision"]) == ("2022-09-01", "month")
+    assert art.meta["id"].startswith("the-asia-business-daily-2022-09-")
+    assert "September 2022" not in art.body

@@ -165,9 +165,8 @@ def _read_file(path: Path) -> bytes:
 
 def _text_date(cleaned: Cleaned) -> md.PublishedOn | None:
     for line in cleaned.date_lines:
-        found, what = md.parse_date_line(line)
-        if found is not None:
-            return md.PublishedOn(found, "day", f"a date line in the text: {line!r}")
+        if (found := md.published_from_date_line(line)) is not None:
+            return found
     lede = [ln for ln in cleaned.lines if ln not in cleaned.captions and re.search(r"[.다]\s*$|다\.", ln)][:2]
     return md.date_from_stamp_and_lede([s for s, _ in cleaned.stamps], lede)
 
@@ -502,7 +501,7 @@ class Adder:
             raise SourceError("empty file")
         if looks_like_feed(text) and not looks_like_html(text):
             return self._add_feed(data, shown)
-        if looks_like_html(text):
+        if looks_like_html(text) or path.suffix.lower() in (".html", ".htm", ".xhtml"):
             cand = candidate_from_html(text, self.debris, None)
         elif text.lstrip("\ufeff").startswith("---"):
             cand = candidate_from_markdown(text, data, path, self.opts.seeds_dir)

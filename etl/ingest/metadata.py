@@ -77,6 +77,25 @@ def parse_date_line(line: str) -> tuple[date | None, str]:
 _LEDE_DAY = re.compile(r"(?<![\d지난])(?<!지난 )(?P<d>[1-3]?\d)일(?=\s|,|에|\b)")
 
 
+_EN_MY = re.compile(r"^(?:(?:published|updated|posted)\s*:?\s*)?(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?P<y>(?:19|20)\d{2})$", re.I)
+_KO_MY = re.compile(r"^(?:(?:입력|수정|발행)\s*[:：]?\s*)?(?P<y>(?:19|20)\d{2})년\s?(?P<m>\d{1,2})월(?:호)?$")
+
+
+def published_from_date_line(line: str) -> PublishedOn | None:
+    """A date line's date with its precision: a full date (day), or a month and year only
+    ("September 2025", "2025년 9월": month); None when the line states no usable date."""
+    found, _ = parse_date_line(line)
+    if found is not None:
+        return PublishedOn(found, "day", f"a date line in the text: {line!r}")
+    m = _EN_MY.match(line.strip())
+    if m:
+        return PublishedOn(date(int(m["y"]), _MONTHS[m["mon"][:3].lower()], 1), "month", f"a month-and-year line in the text: {line!r}")
+    m = _KO_MY.match(line.strip())
+    if m and 1 <= int(m["m"]) <= 12:
+        return PublishedOn(date(int(m["y"]), int(m["m"]), 1), "month", f"a month-and-year line in the text: {line!r}")
+    return None
+
+
 def date_from_stamp_and_lede(stamps: list[str], lede: list[str]) -> PublishedOn | None:
     """A dated photo stamp (2025.09.19) next to a day-of-month in the lede ("22일 업계에 따르면").
 
