@@ -220,6 +220,16 @@ def test_markdown_with_front_matter_is_validated_and_copied(tmp_path):
     assert result.exit_code == 0, result.output
     copied = seeds / "articles" / src.name
     assert copied.read_bytes() == src.read_bytes()
+    # no id in the front matter and a file name that is no slug: the id is derived
+    no_id = tmp_path / "My Article.md"
+    no_id.write_text(src.read_text(encoding="utf-8").replace("id: newsis-2025-09-22-korea-fills-us-supply-chain\n", "")
+                     .replace("지난 18일", "18일"), encoding="utf-8")
+    derived = run("add", str(no_id), "--seeds", str(seeds))
+    assert derived.exit_code == 0 and "near-copy of newsis-2025-09-22-korea-fills-us-supply-chain" in derived.output
+    derived = run("add", str(no_id), "--seeds", str(seeds), "--force")
+    assert derived.exit_code == 0, derived.output
+    assert (seeds / "articles" / "newsis-2025-09-22-mei-gonggeubmang-hangugi-meunda-jeonlyaggwangmul-sojae.md").is_file()
+    assert run("validate", "--seeds", str(seeds)).exit_code == 0
     broken = tmp_path / "broken.md"
     broken.write_text(src.read_text(encoding="utf-8").replace("published_on: 2025-09-22", "published_on: 2025-02-30")
                       .replace("id: newsis-2025-09-22-korea-fills-us-supply-chain\n", ""), encoding="utf-8")

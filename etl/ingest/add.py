@@ -269,9 +269,11 @@ def candidate_from_markdown(text: str, data: bytes, source: Path, seeds_dir: Pat
     art = read_article(source, source.parent, problems, data=data)
     if art is None:
         raise SourceError(problems[0].reason if problems else "front matter cannot be read")
-    stem = str(art.meta.get("id") or "")
-    # validate as the loader will (the id is checked against the file name it will get)
-    probe = ArticleFile(source.parent / f"{stem or source.stem}.md", art.rel, art.meta, art.body, data)
+    if not re.search(r"(?m)^id\s*:", front):
+        art.meta.pop("id", None)   # read_article took the file name; add derives the id instead
+    # validate as the loader will (an id is checked against the file name it will get)
+    stem = str(art.meta.get("id") or "probe-article")
+    probe = ArticleFile(source.parent / f"{stem}.md", art.rel, {**art.meta, "id": stem}, art.body, data)
     facts = transform_article(probe, None, None, "")  # no entity file: the lexicon is not needed
     if facts.problems:
         p = facts.problems[0]
