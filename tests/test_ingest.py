@@ -480,3 +480,15 @@ def test_month_lines_give_month_precision(tmp_path):
     assert (str(art.meta["published_on"]), art.meta["published_precision"]) == ("2022-09-01", "month")
     assert art.meta["id"].startswith("the-asia-business-daily-2022-09-")
     assert "September 2022" not in art.body
+
+
+def test_feed_work_per_run_is_bounded(tmp_path, web, monkeypatch):
+    from etl.ingest import add as add_mod
+
+    monkeypatch.setattr(add_mod, "MAX_FEED_ITEMS", 1)
+    seeds = tmp_path / "s"
+    first = run("add", f"{web}/rss.xml", "--seeds", str(seeds))
+    assert first.exit_code == 1 and "2 more new items not read: over the limit of 1 per run" in first.output
+    assert len(list((seeds / "articles").glob("*.md"))) == 1
+    second = run("add", f"{web}/rss.xml", "--seeds", str(seeds))   # continues where the first stopped
+    assert len(list((seeds / "articles").glob("*.md"))) == 2 and "already added: the same URL" in second.output

@@ -20,7 +20,7 @@ import httpx
 from etl.extract import ArticleFile, read_article, read_reference, split_front_matter
 from etl.ingest import metadata as md
 from etl.ingest.dedupe import ArticleIndex, Duplicate
-from etl.ingest.dump import Cleaned, Debris, classify, load_debris
+from etl.ingest.dump import Cleaned, Debris, Dropped, classify, load_debris
 from etl.ingest.feeds import FeedError, FeedItem, looks_like_feed, parse_feed
 from etl.ingest.fetch import Fetched, FetchError, fetch, is_url, safe_url
 from etl.ingest.html import jsonld_flags, looks_like_html, read_html
@@ -28,8 +28,8 @@ from etl.ingest.write import Exists, render, write_new
 from etl.paths import resource_dir
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
+MAX_FEED_ITEMS = 200      # items read from one feed per run (each may be a fetch)
 MIN_BODY_CHARS = 150      # less kept text than this is "no article text"
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass
@@ -191,10 +191,6 @@ def _publisher_from_text(cleaned: Cleaned) -> tuple[md.Found | None, md.Found | 
     return publisher, republished
 
 
-def _language(body: str) -> md.Found:
-    return md.detect_language(body)
-
-
 def _dropped(cleaned: Cleaned) -> list[tuple[str, str, bool]]:
     return [(d.kind, d.text, d.cut) for d in cleaned.dropped]
 
@@ -207,7 +203,7 @@ def candidate_from_text(text: str, debris: Debris) -> Candidate:
         title=md.Found(cleaned.title, "the first line of the page") if cleaned.title else None,
         body=cleaned.body, kept=len(cleaned.lines), dropped=_dropped(cleaned), publisher=publisher, url=None,
         published=_text_date(cleaned) or md.PublishedOn.unknown("the text states no full date (no date line, no dated photo stamp with a day in the lede)"),
-        language=_language(cleaned.body), ai_generated=ai, republished_from=republished)
+        language=md.detect_language(cleaned.body), ai_generated=ai, republished_from=republished)
 
 
 def candidate_from_html(html: str, debris: Debris, url: str | None, item: FeedItem | None = None,
@@ -219,7 +215,7 @@ def candidate_from_html(html: str, debris: Debris, url: str | None, item: FeedIt
     lines = cleaned.lines
     title_value = page.title or (item.title if item else None)
     if title_value and lines and lines[0].strip() == title_value.strip():
-        cleaned.dropped.insert(0, _dup(lines[0]))
+        cleaned.dropped.insert(0, Dropped("duplicate_title", lines[0]))
         lines = cleaned.lines = lines[1:]
     title = (md.Found(page.title, "page metadata (<title>/og:title, read by trafilatura)") if page.title
              else md.Found(item.title, "the feed item's title") if item and item.title else None)
@@ -248,13 +244,7 @@ def candidate_from_html(html: str, debris: Debris, url: str | None, item: FeedIt
     ai = md.Found(True, f"the page says {cleaned.flag_lines[0]!r}") if "ai_generated" in cleaned.flags else None
     return Candidate(title=title, body=cleaned.body, kept=len(lines), dropped=_dropped(cleaned),
                      publisher=publisher, url=page_url, published=published,
-                     language=_language(cleaned.body), ai_generated=ai, republished_from=republished)
-
-
-def _dup(line: str):
-    from etl.ingest.dump import Dropped
-
-    return Dropped("duplicate_title", line)
+                     language=md.detect_language(cleaned.body), ai_generated=ai, republished_from=republished)
 
 
 def candidate_from_markdown(text: str, data: bytes, source: Path, seeds_dir: Path) -> Candidate | None:
@@ -518,8 +508,18 @@ class Adder:
     def _add_feed(self, data: bytes, shown: str) -> list[Outcome]:
         feed = parse_feed(data)
         out = []
+        worked = 0
         for n, item in enumerate(feed.items, 1):
             label = f"{shown} item {n}" + (f" ({safe_url(item.link)})" if item.link else "")
+            if item.link and (dup := self.index.url_seen(item.link)):
+                out.append(_duplicate_outcome(label, dup))  # known items cost nothing
+                continue
+            if worked == MAX_FEED_ITEMS:
+                left = sum(1 for it in feed.items[n - 1:] if not (it.link and self.index.url_seen(it.link)))
+                out.append(Outcome(shown, "error", f"{left} more new items not read: over the limit of "
+                                                   f"{MAX_FEED_ITEMS} per run (re-run to continue)"))
+                break
+            worked += 1
             try:
                 out.append(self._add_item(item, feed.title, label))
             except (SourceError, FetchError) as exc:
@@ -527,8 +527,6 @@ class Adder:
         return out
 
     def _add_item(self, item: FeedItem, feed_title: str | None, label: str) -> Outcome:
-        if item.link and (dup := self.index.url_seen(item.link)):
-            return _duplicate_outcome(label, dup)
         if not self.minerals.search(item.summary_text):
             return Outcome(label, "not_relevant", f"skipped: {item.title or 'the item'!r} mentions no mineral of reference/minerals.yaml")
         if item.content_html:
