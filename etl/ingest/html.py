@@ -36,13 +36,13 @@ def looks_like_html(text: str) -> bool:
 
 
 def _date_how(html: str, found: str) -> str:
-    """Name the markup the date came from, for the report."""
-    low = html.lower()
-    if '"datepublished"' in low:
+    """Name the markup that states the date htmldate found, for the report."""
+    day = re.escape(found)
+    if re.search(r'"datePublished"\s*:\s*"' + day, html):
         return "page metadata (JSON-LD datePublished, read by htmldate)"
-    if "article:published_time" in low:
+    if re.search(r'article:published_time"\s+content="' + day, html):
         return "page metadata (OpenGraph article:published_time, read by htmldate)"
-    if "<time" in low:
+    if re.search(r'<time[^>]+datetime="' + day, html):
         return "page metadata (a <time> element, read by htmldate)"
     return "page metadata (read by htmldate)"
 
