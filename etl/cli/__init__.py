@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from etl.cli import bench, db, doctor, load, report
+from etl.cli import add, bench, db, doctor, load, report
 from etl.cli.common import err
 from etl.db.config import mask_url
 from etl.errors import CritminError, one_line
@@ -38,6 +38,7 @@ app.command("export")(report.export)
 app.command("docs")(report.docs)
 app.command("doctor")(doctor.doctor)
 app.command("bench")(bench.bench)
+app.command("add")(add.add)
 
 
 def _register_extractor_commands() -> None:

@@ -23,7 +23,8 @@ from etl.cli.common import (
 from etl.db.config import external_url, mask_url, owner_url
 
 
-def _load(seeds: Path, command: str, auto: bool, prune: bool = True, workers: int | None = None) -> int:
+def load_seeds(seeds: Path, command: str, auto: bool, prune: bool = True, workers: int | None = None) -> int:
+    """Load a seed folder with a progress bar, print its problems and a summary table; the exit status."""
     from etl import pipeline
 
     url = owner_url()
@@ -64,7 +65,7 @@ def validate(seeds: Path = SeedsOption, auto: bool = AutoOption, workers: int | 
 def load(seeds: Path = SeedsOption, auto: bool = AutoOption, prune: bool = PruneOption,
          workers: int | None = WorkersOption) -> None:
     """Load the seed folder into the database (unchanged articles are skipped)."""
-    raise typer.Exit(_load(seeds_dir(seeds), "load", auto, prune, workers))
+    raise typer.Exit(load_seeds(seeds_dir(seeds), "load", auto, prune, workers))
 
 
 def _counts(url: str) -> dict[str, int]:
@@ -85,7 +86,7 @@ def run(seeds: Path = SeedsOption, auto: bool = AutoOption, prune: bool = PruneO
     folder = seeds_dir(seeds)
     url = owner_url()
     upgrade_head(url)
-    code = _load(folder, "run", auto, prune, workers)
+    code = load_seeds(folder, "run", auto, prune, workers)
     if not external_url():
         from etl.reporting.roles import ensure_embedded_reader
 
