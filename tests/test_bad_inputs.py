@@ -8,25 +8,25 @@ seeds (after tests/bad_inputs/_base/, a small valid article and its curated fact
   README        (optional) what is generated at test time (big files and symlink loops are
                 not committed)
 
-For every case `critmin load --seeds <copy>` runs against its own fresh database and must: exit 1,
-print one `rejected file: record field name: why` line per problem and no traceback, load every
-other article, and keep each rejected record in etl.rejected_row.
+For every case `critmin validate --seeds <copy>` (the checking stage, no database) must exit 1,
+print one `rejected file: record field name: why` line per problem and no traceback, and find
+every other article valid. For DB_CASES (one of each kind of check) and CLI_CASES `critmin load`
+also runs against a fresh database and must load every other article, keep each rejected record
+in etl.rejected_row and leave no article half-loaded.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, create_database, critmin, drop_database, query
+from conftest import SEEDS, create_database, critmin, drop_database, query
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 BASE = CORPUS / "_base"
@@ -101,34 +101,15 @@ def rejected_ids(case: str) -> set[str]:
     return {p.stem for sub in ("articles", "entities") for p in (folder / sub).glob("*")} or {BASE_ID}
 
 
-# ------------------------------------------------------------------------------ the loads
-
-# `critmin load` is run through the real entry point (etl.cli.main with its argv), many cases per
-# Python process: importing pandas and pandera costs more than a load, and there are 60+ cases.
-# A few cases also go through a separate `python -m etl` process each (test_bad_input_cli).
-_BATCH = """
-import contextlib, io, json, os, sys
-from etl import cli
-jobs_file, out_file = sys.argv[1:3]
-jobs = json.load(open(jobs_file))
-out = {}
-for job in jobs:
-    os.environ["DATABASE_URL"] = job["url"]
-    sys.argv = ["critmin", "load", "--seeds", job["seeds"]]
-    o, e = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):
-        try:
-            cli.main()
-        except SystemExit as exc:
-            code = exc.code
-        except BaseException:
-            import traceback
-            traceback.print_exc()
-            code = "crashed"
-    out[job["case"]] = {"code": code, "stdout": o.getvalue(), "stderr": e.getvalue()}
-json.dump(out, open(out_file, "w"))
-"""
+# ------------------------------------------------------------------------------ the runs
+# Every case goes through the checking stage (`critmin validate`, no database); the cases below also
+# go through a real load into their own database, which proves the rest is loaded, the rejected
+# records are kept and nothing is half-written; CLI_CASES run `python -m etl load` as a process.
+DB_CASES = [
+    "yaml-unclosed-bracket", "evidence-not-in-text", "id-sql-metacharacters", "key-sql-metacharacters",
+    "unknown-kind", "duplicate-article-id", "entity-for-missing-article", "invalid-utf8-entity",
+    "number-disagrees-with-quote", "period-ends-before-it-starts",
+]
 
 
 @dataclass
@@ -136,37 +117,22 @@ class Outcome:
     returncode: int | str
     stdout: str
     stderr: str
-    url: str
+    url: str | None = None
 
 
-@pytest.fixture(scope="module")
-def outcomes(server_url, template_db, tmp_path_factory):
-    """`critmin load` for every case, each on its own copy of the seeds and its own database."""
-    root = tmp_path_factory.mktemp("bad-inputs")
-    names, jobs = [], []
+def _load_case(case: str, server_url: str, template_db: str, tmp_path: Path) -> Iterator[Outcome]:
+    name = f"critmin_bad_{uuid.uuid4().hex[:10]}"
+    url = create_database(server_url, name, template=template_db)
     try:
-        for case in CASES:
-            name = f"critmin_bad_{uuid.uuid4().hex[:10]}"
-            url = create_database(server_url, name, template=template_db)
-            names.append(name)
-            jobs.append({"case": case, "seeds": str(build_seeds(case, root / case)), "url": url})
-        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-        procs = []
-        for i in range(2):
-            (root / f"jobs{i}.json").write_text(json.dumps(jobs[i::2]))
-            procs.append(subprocess.Popen([sys.executable, "-c", _BATCH, str(root / f"jobs{i}.json"), str(root / f"out{i}.json")],
-                                          env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-        results: dict[str, Outcome] = {}
-        for i, proc in enumerate(procs):
-            _, err = proc.communicate(timeout=600)
-            assert proc.returncode == 0, err[-3000:]
-            for case, r in json.loads((root / f"out{i}.json").read_text()).items():
-                results[case] = Outcome(r["code"], r["stdout"], r["stderr"], next(j["url"] for j in jobs if j["case"] == case))
-        shutil.rmtree(root, ignore_errors=True)  # the 50 MB file goes at once
-        yield results
+        result = critmin("load", "--seeds", str(build_seeds(case, tmp_path / "seeds")), env={"DATABASE_URL": url})
+        yield Outcome(result.returncode, result.stdout, result.stderr, url)
     finally:
-        for name in names:
-            drop_database(server_url, name)
+        drop_database(server_url, name)
+
+
+@pytest.fixture
+def loaded_case(request, server_url, template_db, tmp_path) -> Iterator[Outcome]:
+    yield from _load_case(request.param, server_url, template_db, tmp_path)
 
 
 def test_corpus_is_big_enough():
@@ -191,8 +157,19 @@ def _problem_lines(stderr: str) -> list[str]:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_bad_input(outcomes, case):
-    check_outcome(case, outcomes[case])
+def test_bad_input_is_reported(case, tmp_path):
+    """The checking stage alone (no database): exit 1, one readable line per problem, the
+    expected one among them, and every other article valid."""
+    result = critmin("validate", "--seeds", str(build_seeds(case, tmp_path / "seeds")))
+    problems = check_lines(case, Outcome(result.returncode, result.stdout, result.stderr))
+    summary = re.search(r"(\d+) articles read: (\d+) valid, (\d+) rejected, (\d+) problems", result.stdout)
+    assert summary and int(summary[4]) == len(problems), result.stdout
+    assert int(summary[2]) == len(CLEAN_IDS - rejected_ids(case)), result.stdout
+
+
+@pytest.mark.parametrize("loaded_case", DB_CASES, indirect=True)
+def test_bad_input_keeps_the_rest_loaded(loaded_case, request):
+    check_outcome(request.node.callspec.params["loaded_case"], loaded_case)
 
 
 CLI_CASES = ["file-of-50-mb", "symlink-loop", "file-name-not-utf8", "invalid-utf8-article", "id-sql-metacharacters", "yaml-alias-bomb"]
@@ -202,12 +179,12 @@ CLI_CASES = ["file-of-50-mb", "symlink-loop", "file-name-not-utf8", "invalid-utf
 def test_bad_input_cli(db, tmp_path, case):
     """The same checks with `python -m etl load` as its own process."""
     seeds = build_seeds(case, tmp_path / "seeds")
-    result = critmin("load", "--seeds", str(seeds), env={"DATABASE_URL": db})
+    result = critmin("load", "--seeds", str(seeds), env={"DATABASE_URL": db}, subprocess_=True)
     check_outcome(case, Outcome(result.returncode, result.stdout, result.stderr, db))
 
 
-def check_outcome(case: str, result: Outcome) -> None:
-    url = result.url
+def check_lines(case: str, result: Outcome) -> list[str]:
+    """Exit 1, no traceback, only `rejected …` lines, the expected one among them; the problems."""
     stderr = result.stderr
     assert "Traceback" not in stderr, stderr[-3000:]
     assert result.returncode == 1, f"exit {result.returncode}\n{result.stdout[-2000:]}\n{stderr[-3000:]}"
@@ -220,6 +197,15 @@ def check_outcome(case: str, result: Outcome) -> None:
     for ln in problems:
         assert len(ln) < 600, ln[:300]
         assert re.match(r"^(articles|entities|reference)/[^:]+(: |$)", ln), ln
+    return problems
+
+
+def check_outcome(case: str, result: Outcome) -> None:
+    """check_lines, then the database: rejections kept, the rest loaded, nothing half-loaded."""
+    problems = check_lines(case, result)
+    pattern = expected(case)
+    url = result.url
+    assert url is not None
 
     # Every problem is kept in etl.rejected_row, under a run marked partial.
     runs = query(url, "select run_id, status from etl.run")
@@ -240,12 +226,12 @@ def check_outcome(case: str, result: Outcome) -> None:
                          where substr(a.body, e.start_offset + 1, e.end_offset - e.start_offset) <> e.quote""") == [(0,)]
 
 
-def test_core_tables_untouched_by_sql_in_ids(outcomes):
+@pytest.mark.parametrize("loaded_case", ["id-sql-metacharacters", "key-sql-metacharacters"], indirect=True)
+def test_core_tables_untouched_by_sql_in_ids(loaded_case):
     """The ids with SQL in them did not run: the tables they name are still there and full."""
-    for case in ("id-sql-metacharacters", "key-sql-metacharacters"):
-        url = outcomes[case].url
-        assert query(url, "select count(*) from core.article")[0][0] == len(CLEAN_IDS) - 1
-        assert query(url, "select count(*) from core.agreement")[0][0] > 10
+    url = loaded_case.url
+    assert query(url, "select count(*) from core.article")[0][0] == len(CLEAN_IDS) - 1
+    assert query(url, "select count(*) from core.agreement")[0][0] > 10
 
 
 def test_validate_reports_the_same_problems_without_writing(db, tmp_path):
