@@ -9,27 +9,36 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from etl.ingest import metadata as md
+from etl.ingest.candidates import (
+    MIN_BODY_CHARS,
+    Candidate,
+    SourceError,
+    candidate_from_html,
+    candidate_from_markdown,
+    candidate_from_text,
+    decode_page,
+)
 from etl.ingest.dedupe import ArticleIndex, Duplicate
-from etl.ingest.dump import Cleaned, Debris, Dropped, classify, load_debris
+from etl.ingest.dump import load_debris
 from etl.ingest.feeds import FeedError, FeedItem, looks_like_feed, parse_feed
 from etl.ingest.fetch import Fetched, FetchError, fetch, is_url, safe_url
-from etl.ingest.html import jsonld_flags, looks_like_html, read_html
+from etl.ingest.html import looks_like_html
+from etl.ingest.summary import facts_summary, front_matter_notes, report_lines
 from etl.ingest.write import Exists, render, write_new
 from etl.paths import resource_dir
-from etl.sources.seeds import ArticleFile, read_article, read_reference, split_front_matter
+from etl.sources.seeds import read_reference
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
+
 MAX_FEED_ITEMS = 200      # items read from one feed per run (each may be a fetch)
-MIN_BODY_CHARS = 150      # less kept text than this is "no article text"
 
 
 @dataclass
@@ -55,31 +64,6 @@ class Outcome:
     @property
     def is_error(self) -> bool:
         return self.status == "error"
-
-
-class SourceError(Exception):
-    """One line: why this source gives no article."""
-
-
-@dataclass
-class Candidate:
-    title: md.Found | None
-    body: str
-    kept: int
-    dropped: list[tuple[str, str, bool]]          # (kind, text, cut-from-a-kept-line)
-    publisher: md.Found | None
-    url: str | None
-    published: md.PublishedOn
-    language: md.Found
-    source_file: str | None = None
-    source_url: str | None = None
-    ai_generated: md.Found | None = None
-    republished_from: md.Found | None = None
-    verbatim: bytes | None = None                 # Markdown with front matter: copied as is
-    meta: dict[str, Any] | None = None
-
-
-# ---------------------------------------------------------------------------- seeds folder
 
 
 def prepare_seeds(seeds_dir: Path) -> list[str]:
@@ -112,37 +96,6 @@ def _mineral_pattern(seeds_dir: Path) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.I)
 
 
-# ---------------------------------------------------------------------------- reading
-
-
-def _decode(data: bytes, declared: str | None) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
-        try:
-            text16 = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise SourceError(f"not valid UTF-16 text (byte {exc.start})") from None
-        if "\x00" in text16:
-            raise SourceError("binary file (NUL characters), not a text page")
-        return text16
-    if b"\x00" in data[:65536] or data[:5] == b"%PDF-":
-        raise SourceError("binary file, not a text or HTML page")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-        declared = "utf-8"
-    sniff = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", data[:4096], re.I)
-    charset = declared or (sniff.group(1).decode("ascii") if sniff else None) or "utf-8"
-    try:
-        text = data.decode(charset)
-    except LookupError:
-        raise SourceError(f"unknown character set {charset!r}") from None
-    except UnicodeDecodeError as exc:
-        extra = "" if charset.lower().replace("-", "") != "utf8" else " and no other character set is declared"
-        raise SourceError(f"not valid {charset} text (byte {exc.start}){extra}") from None
-    if "\x00" in text:
-        raise SourceError("binary file (NUL characters), not a text page")
-    return text
-
-
 def _read_file(path: Path) -> bytes:
     try:
         if not path.exists():
@@ -158,129 +111,6 @@ def _read_file(path: Path) -> bytes:
     if not data.strip():
         raise SourceError("empty file")
     return data
-
-
-# ---------------------------------------------------------------------------- metadata
-
-
-def _text_date(cleaned: Cleaned) -> md.PublishedOn | None:
-    for line in cleaned.date_lines:
-        if (found := md.published_from_date_line(line)) is not None:
-            return found
-    lede = [ln for ln in cleaned.lines if ln not in cleaned.captions and re.search(r"[.다]\s*$|다\.", ln)][:2]
-    return md.date_from_stamp_and_lede([s for s, _ in cleaned.stamps], lede)
-
-
-def _publisher_from_text(cleaned: Cleaned) -> tuple[md.Found | None, md.Found | None]:
-    """(publisher, republished_from): the site's own byline, else the last copyright line;
-    a copyright holder other than the publisher marks a republication."""
-    publisher = None
-    if cleaned.sites:
-        name, line = cleaned.sites[0]
-        publisher = md.Found(md.publisher_name(name), f"the site's byline {line!r}")
-    elif cleaned.publishers:
-        name, line = cleaned.publishers[-1]
-        publisher = md.Found(md.publisher_name(name), f"the copyright line {line!r}")
-    republished = None
-    if publisher is not None:
-        for name, line in cleaned.publishers:
-            other = md.publisher_name(name)
-            if other.casefold() != str(publisher.value).casefold():
-                republished = md.Found(other, f"the copyright line {line!r} names another outlet")
-                break
-    return publisher, republished
-
-
-def _dropped(cleaned: Cleaned) -> list[tuple[str, str, bool]]:
-    return [(d.kind, d.text, d.cut) for d in cleaned.dropped]
-
-
-def candidate_from_text(text: str, debris: Debris) -> Candidate:
-    cleaned = classify(text, debris, has_title=True)
-    publisher, republished = _publisher_from_text(cleaned)
-    ai = md.Found(True, f"the page says {cleaned.flag_lines[0]!r}") if "ai_generated" in cleaned.flags else None
-    return Candidate(
-        title=md.Found(cleaned.title, "the first line of the page") if cleaned.title else None,
-        body=cleaned.body, kept=len(cleaned.lines), dropped=_dropped(cleaned), publisher=publisher, url=None,
-        published=_text_date(cleaned) or md.PublishedOn.unknown("the text states no full date (no date line, no dated photo stamp with a day in the lede)"),
-        language=md.detect_language(cleaned.body), ai_generated=ai, republished_from=republished)
-
-
-def candidate_from_html(html: str, debris: Debris, url: str | None, item: FeedItem | None = None,
-                        feed_title: str | None = None) -> Candidate:
-    page = read_html(html, url)
-    if page is None:
-        raise SourceError("no article text found in the page (trafilatura found no main text)")
-    cleaned = classify(page.text, debris, has_title=False)
-    lines = cleaned.lines
-    title_value = page.title or (item.title if item else None)
-    if title_value and lines and lines[0].strip() == title_value.strip():
-        cleaned.dropped.insert(0, Dropped("duplicate_title", lines[0]))
-        lines = cleaned.lines = lines[1:]
-    title = (md.Found(page.title, "page metadata (<title>/og:title, read by trafilatura)") if page.title
-             else md.Found(item.title, "the feed item's title") if item and item.title else None)
-    text_pub, republished = _publisher_from_text(cleaned)
-    page_url = url or page.url
-    if page.sitename:
-        publisher = md.Found(page.sitename, "page metadata (site name, read by trafilatura)")
-    elif feed_title:
-        publisher = md.Found(feed_title, "the feed's title")
-    elif text_pub is not None:
-        publisher = text_pub
-    elif md.host_of(page_url):
-        publisher = md.Found(md.host_of(page_url), "the host of the URL")
-    else:
-        publisher = None
-    if page.published:
-        published = md.PublishedOn(page.published, "day", page.published_how or "page metadata")
-    elif item and item.published:
-        published = md.PublishedOn(item.published, "day", "the feed item's date")
-    else:
-        published = (_text_date(cleaned) or md.date_from_url(page_url)
-                     or md.PublishedOn.unknown("neither the page metadata, the text nor the URL states a date"))
-    flags = jsonld_flags(html)
-    if "republished_from" in flags and flags["republished_from"]:
-        republished = md.Found(flags["republished_from"], "page metadata (JSON-LD isBasedOn)")
-    ai = md.Found(True, f"the page says {cleaned.flag_lines[0]!r}") if "ai_generated" in cleaned.flags else None
-    return Candidate(title=title, body=cleaned.body, kept=len(lines), dropped=_dropped(cleaned),
-                     publisher=publisher, url=page_url, published=published,
-                     language=md.detect_language(cleaned.body), ai_generated=ai, republished_from=republished)
-
-
-def candidate_from_markdown(text: str, data: bytes, source: Path, seeds_dir: Path) -> Candidate | None:
-    """Markdown with front matter: validated with the seed validator, then copied as it is."""
-    from etl.problems import Problem
-    from etl.transform.facts import transform_article
-
-    front, _ = split_front_matter(text)
-    if front is None:
-        return None
-    problems: list[Problem] = []
-    art = read_article(source, source.parent, problems, data=data)
-    if art is None:
-        raise SourceError(problems[0].reason if problems else "front matter cannot be read")
-    if not re.search(r"(?m)^id\s*:", front):
-        art.meta.pop("id", None)   # read_article took the file name; add derives the id instead
-    # validate as the loader will (an id is checked against the file name it will get)
-    stem = str(art.meta.get("id") or "probe-article")
-    probe = ArticleFile(source.parent / f"{stem}.md", art.rel, {**art.meta, "id": stem}, art.body, data)
-    facts = transform_article(probe, None, None, "")  # no entity file: the lexicon is not needed
-    if facts.problems:
-        p = facts.problems[0]
-        raise SourceError(f"front matter field {p.field}: {p.reason}" if p.field else p.reason)
-    meta = art.meta
-    row = facts.rows["article"][0]
-    published = md.PublishedOn(row["published_on"], row["published_precision"], "the front matter")
-    return Candidate(
-        title=md.Found(meta.get("title"), "the front matter"), body=art.body,
-        kept=len([ln for ln in art.body.splitlines() if ln.strip()]), dropped=[],
-        publisher=md.Found(meta.get("publisher"), "the front matter") if meta.get("publisher") else None,
-        url=meta.get("url") if isinstance(meta.get("url"), str) else None, published=published,
-        language=md.Found(row["language"], "the front matter" if meta.get("language") else "detected"),
-        verbatim=data, meta=dict(meta))
-
-
-# ---------------------------------------------------------------------------- writing
 
 
 def _choose_id(cand: Candidate, opts: Options, index: ArticleIndex, fallback: str) -> str:
@@ -317,67 +147,6 @@ def _apply_flags(cand: Candidate, opts: Options) -> None:
         cand.language = md.Found(opts.language, "the --language flag")
 
 
-def _notes(cand: Candidate, source: str) -> str:
-    counts = Counter(kind for kind, _, _ in cand.dropped)
-    dropped = ", ".join(f"{kind.replace('_', ' ')} {n}" for kind, n in counts.most_common()) or "nothing"
-    parts = [f"Added by critmin add from {source}."]
-    if cand.title:
-        parts.append(f"Title: {cand.title.how}.")
-    parts.append(f"Publisher: {cand.publisher.how if cand.publisher else 'not stated'}.")
-    parts.append(f"Date: {cand.published.how}.")
-    parts.append(f"Language: {cand.language.how}.")
-    if cand.ai_generated:
-        parts.append(f"AI-generated: {cand.ai_generated.how}.")
-    if cand.republished_from:
-        parts.append(f"Republication of {cand.republished_from.value}: {cand.republished_from.how}.")
-    parts.append(f"Dropped: {dropped}.")
-    return " ".join(parts)
-
-
-def _report(cand: Candidate, facts: str | None) -> list[str]:
-    cut = [d for d in cand.dropped if d[2]]
-    whole = [d for d in cand.dropped if not d[2]]
-    lines = [f"kept {cand.kept} lines ({len(cand.body)} characters); dropped {len(whole)} lines"
-             + (f" and cut {len(cut)} pieces from kept lines" if cut else "")]
-    for kind, text, was_cut in cand.dropped:
-        lines.append(f"  {'cut ' if was_cut else 'drop'} {kind:<16} {_short(text)}")
-    pub = cand.published
-    lines.append(f"title:        {_short(str(cand.title.value)) if cand.title else '(none)'}"
-                 + (f"  [{cand.title.how}]" if cand.title else ""))
-    lines.append(f"publisher:    {cand.publisher.value if cand.publisher else 'unknown'}"
-                 f"  [{cand.publisher.how if cand.publisher else 'not stated'}]")
-    lines.append(f"published_on: {pub.on.isoformat() if pub.on else 'unknown'} ({pub.precision})  [{pub.how}]")
-    lines.append(f"language:     {cand.language.value}  [{cand.language.how}]")
-    if cand.url:
-        lines.append(f"url:          {safe_url(cand.url)}")
-    if cand.ai_generated:
-        lines.append(f"ai_generated: yes  [{cand.ai_generated.how}]")
-    if cand.republished_from:
-        lines.append(f"republished from: {cand.republished_from.value}  [{cand.republished_from.how}]")
-    if facts:
-        lines.append(f"facts (extractor): {facts}")
-    return lines
-
-
-def _short(text: str, n: int = 90) -> str:
-    text = re.sub(r"\s+", " ", text)
-    return text if len(text) <= n else text[:n - 1] + "…"
-
-
-def facts_summary(meta: dict[str, Any], body: str, seeds_dir: Path) -> str:
-    from etl.extractor import extract_article
-
-    try:
-        r = extract_article((meta, body), seeds_dir=seeds_dir)
-    except ValueError as exc:
-        return f"the extractor could not read it: {exc}"
-    parties = ", ".join(p["name"] for p in r["parties"][:8]) + (" …" if len(r["parties"]) > 8 else "")
-    kinds = Counter(a["kind"] for a in r["agreements"])
-    agreements = ", ".join(f"{k} {n}" for k, n in kinds.most_common())
-    return (f"{len(r['parties'])} parties ({parties or '-'}); minerals: {', '.join(r['minerals']) or '-'}; "
-            f"{len(r['agreements'])} agreements ({agreements or '-'}); {len(r['volumes'])} volumes")
-
-
 def _emit(cand: Candidate, source: str, opts: Options, index: ArticleIndex, fallback: str) -> Outcome:
     if len(cand.body.strip()) < MIN_BODY_CHARS:
         raise SourceError(f"no article text: {len(cand.body.strip())} characters kept "
@@ -410,7 +179,7 @@ def _emit(cand: Candidate, source: str, opts: Options, index: ArticleIndex, fall
             meta["source_url"] = safe_url(cand.source_url)
         meta["ai_generated"] = bool(cand.ai_generated)
         meta["republished_from"] = cand.republished_from.value if cand.republished_from else None
-        meta["notes"] = _notes(cand, source)
+        meta["notes"] = front_matter_notes(cand, source)
         if cand.meta:  # Markdown given a new --id: its own fields stay
             meta = {**cand.meta, **{k: v for k, v in meta.items() if k in ("id",)}}
         text = render(meta, cand.body)
@@ -425,7 +194,7 @@ def _emit(cand: Candidate, source: str, opts: Options, index: ArticleIndex, fall
     facts = facts_summary(meta, cand.body, opts.seeds_dir)
     forced = f" (--force: near-copy of {dup.article_id}, similarity {dup.similarity:.2f})" if dup else ""
     return Outcome(source, "added", f"added articles/{path.name}{forced}", article_id,
-                   f"articles/{path.name}", _report(cand, facts))
+                   f"articles/{path.name}", report_lines(cand, facts))
 
 
 def _duplicate_outcome(source: str, dup: Duplicate) -> Outcome:
@@ -440,9 +209,6 @@ def _duplicate_outcome(source: str, dup: Duplicate) -> Outcome:
                f"≥ 0.90; not added (--force adds it)")
         status = "near_copy"
     return Outcome(source, status, msg, dup.article_id, dup.file)
-
-
-# ---------------------------------------------------------------------------- sources
 
 
 class Adder:
@@ -475,7 +241,7 @@ class Adder:
         if dup := self.index.url_seen(url):
             return [_duplicate_outcome(shown, dup)]
         got = self._fetch(url)
-        text = _decode(got.data, got.charset)
+        text = decode_page(got.data, got.charset)
         if "rss" in got.content_type or "atom" in got.content_type or looks_like_feed(text):
             return self._add_feed(got.data, shown)
         if got.content_type == "text/plain":
@@ -488,7 +254,7 @@ class Adder:
 
     def _add_file(self, path: Path, shown: str) -> list[Outcome]:
         data = _read_file(path)
-        text = _decode(data, None)
+        text = decode_page(data, None)
         if not text.strip():
             raise SourceError("empty file")
         if looks_like_feed(text) and not looks_like_html(text):
@@ -541,7 +307,7 @@ class Adder:
                 cand.publisher = md.Found(feed_title, "the feed's title")
         elif item.link:
             got = self._fetch(item.link)
-            cand = candidate_from_html(_decode(got.data, got.charset), self.debris, got.url, item, feed_title)
+            cand = candidate_from_html(decode_page(got.data, got.charset), self.debris, got.url, item, feed_title)
         else:
             raise SourceError("the item has no link and no full content")
         cand.source_url = item.link if item.link and item.link != cand.url else None
