@@ -243,94 +243,111 @@ def _drop(rule: CompiledRule, line: str, out: Cleaned) -> None:
         out.date_lines.append(line)
 
 
+def _page_tickers(raw: list[str], debris: Debris) -> re.Pattern[str] | None:
+    """The page's own ticker lines name the tickers glued into its sentences ("PKX--")."""
+    tickers: set[str] = set()
+    for ln in raw:
+        for rule in debris.rules:
+            if rule.kind == "ticker_residue" and rule.action == "line":
+                m = rule.search(ln.strip())
+                if m and _group(m, "ticker"):
+                    tickers.add(m.group("ticker"))
+    return re.compile("|".join(re.escape(t) + "--" for t in sorted(tickers))) if tickers else None
+
+
+def _strip(line: str, original: str, debris: Debris, out: Cleaned,
+           inline_tickers: re.Pattern[str] | None) -> tuple[str, bool]:
+    """The line with debris cut off by the strip rules (each cut recorded); (rest, is a caption)."""
+    is_caption = False
+    if inline_tickers is not None:
+        for m in list(inline_tickers.finditer(line)):
+            out.dropped.append(Dropped("ticker_residue", m.group(), cut=True))
+        line = inline_tickers.sub("", line)
+    for rule in debris.rules:
+        if rule.action != "strip":
+            continue
+        m = rule.search(line)
+        while m and m.group():
+            out.dropped.append(Dropped(rule.kind, m.group().strip(), cut=True))
+            if stamp := _group(m, "stamp"):
+                out.stamps.append((stamp, original))
+            is_caption = is_caption or bool(rule.caption)
+            line = (line[:m.start()] + line[m.end():]).strip()
+            m = rule.search(line)
+    line, cites = _cut_citations(line, debris)
+    out.dropped += [Dropped("citation", c, cut=True) for c in cites]
+    return line, is_caption
+
+
+class _Block:
+    """A debris block being skipped: a fixed number of lines, or while its continuation matches."""
+
+    def __init__(self) -> None:
+        self.rule: CompiledRule | None = None
+        self.left = 0
+
+    def start(self, rule: CompiledRule) -> None:
+        self.rule, self.left = rule, rule.lines
+
+    def swallows(self, line: str, out: Cleaned) -> bool:
+        rule = self.rule
+        if rule is None:
+            return False
+        if self.left > 0:
+            self.left -= 1
+            out.dropped.append(Dropped(rule.kind, line))
+            if self.left == 0 and rule.continue_ is None:
+                self.rule = None
+            return True
+        if rule.continue_ is not None and rule.continue_.search(line):
+            out.dropped.append(Dropped(rule.kind, line))
+            return True
+        self.rule = None
+        return False
+
+
 def classify(text: str, debris: Debris, *, has_title: bool = True) -> Cleaned:
     """Split page text into the article's lines and the debris around them.
 
     With `has_title` the first content line is the title (a text dump starts with its headline)."""
     raw = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     out = Cleaned(title=None, lines=[])
-    tickers: set[str] = set()
-    for ln in raw:  # the page's own ticker lines name the tickers glued into its sentences
-        for rule in debris.rules:
-            if rule.kind == "ticker_residue" and rule.action == "line":
-                m = rule.search(ln.strip())
-                if m and _group(m, "ticker"):
-                    tickers.add(m.group("ticker"))
-    inline_tickers = re.compile("|".join(re.escape(t) + "--" for t in sorted(tickers))) if tickers else None
-
+    inline_tickers = _page_tickers(raw, debris)
     kept: list[tuple[str, str | None]] = []   # (line, related-header kind or None)
     seen: set[str] = set()
-    block: CompiledRule | None = None
-    block_left = 0
+    block = _Block()
     for ln in raw:
         line = ln.strip()
-        if _BLANK.match(line):
+        if _BLANK.match(line) or block.swallows(line, out):
             continue
-        if block is not None:
-            if block_left > 0:
-                block_left -= 1
-                out.dropped.append(Dropped(block.kind, line))
-                if block_left == 0 and block.continue_ is None:
-                    block = None
-                continue
-            if block.continue_ is not None and block.continue_.search(line):
-                out.dropped.append(Dropped(block.kind, line))
-                continue
-            block = None
-
         # a line that is debris as it stands (an image with its caption) goes whole, before any cut
         whole = _judge(line, debris, out, actions=("line",))
         if whole is not None:
             _drop(whole, line, out)
             continue
-
-        # strip rules: cut debris off the line, keep the rest
-        is_caption = False
-        if inline_tickers is not None:
-            for m in list(inline_tickers.finditer(line)):
-                out.dropped.append(Dropped("ticker_residue", m.group(), cut=True))
-            line = inline_tickers.sub("", line)
-        for rule in debris.rules:
-            if rule.action != "strip":
-                continue
-            m = rule.search(line)
-            while m and m.group():
-                out.dropped.append(Dropped(rule.kind, m.group().strip(), cut=True))
-                if stamp := _group(m, "stamp"):
-                    out.stamps.append((stamp, ln.strip()))
-                if rule.caption:
-                    is_caption = True
-                line = (line[:m.start()] + line[m.end():]).strip()
-                m = rule.search(line)
-        line, cites = _cut_citations(line, debris)
-        out.dropped += [Dropped("citation", c, cut=True) for c in cites]
+        line, is_caption = _strip(line, ln.strip(), debris, out, inline_tickers)
         if not line:
             continue
-
         verdict = _judge(line, debris, out, actions=("line", "block", "related"))
         if verdict is not None and verdict.action == "related":
             kept.append((line, verdict.kind))
-            continue
-        if verdict is not None:
+        elif verdict is not None:
             _drop(verdict, line, out)
             if verdict.action == "block":
-                block, block_left = verdict, verdict.lines
-            continue
-        if is_caption and not debris.caption_sentence.search(line):
+                block.start(verdict)
+        elif is_caption and not debris.caption_sentence.search(line):
             out.dropped.append(Dropped("photo_caption", line))
-            continue
-        if is_caption:
-            out.captions.add(line)
-        if has_title and out.title is None:
-            out.title = line
+        else:
+            if is_caption:
+                out.captions.add(line)
+            if has_title and out.title is None:
+                out.title = line
+            elif line in seen:
+                out.dropped.append(Dropped("duplicate", line))
+                continue
+            else:
+                kept.append((line, None))
             seen.add(line)
-            continue
-        if line in seen:
-            out.dropped.append(Dropped("duplicate", line))
-            continue
-        seen.add(line)
-        kept.append((line, None))
-
     # a related-articles header stays as a section line only when article text follows it
     for i, (line, kind) in enumerate(kept):
         if kind is not None and not any(k is None for _, k in kept[i + 1:]):
