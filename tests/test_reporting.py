@@ -25,6 +25,7 @@ from psycopg import sql
 from etl.db.migrate import alembic_config
 from etl.errors import UsageError
 from etl.reporting import dictionary, roles, views
+from etl.reporting.contract import load_contract
 
 SQL_DIR = ROOT / "sql"
 EXAMPLES = sorted((SQL_DIR / "examples").glob("*.sql"))
@@ -42,66 +43,9 @@ TYPE_GROUPS = {
     "integer": INT, "numeric": NUM, "timestamp with time zone": TS,
 }
 
-# Every view's documented columns, in order, with the type group a BI tool sees.
+# Every view's columns, in order, with the type group a BI tool sees: from the reporting contract.
 COLUMNS: dict[str, list[tuple[str, str]]] = {
-    "agreements": [
-        ("agreement_id", TEXT), ("title", TEXT), ("kind", TEXT), ("status", TEXT), ("announced_on", DATE),
-        ("minerals", TEXT), ("party_names", TEXT), ("countries", TEXT), ("volume_count", INT),
-        ("source_count", INT), ("is_binding", BOOL), ("location", TEXT), ("party_count", INT),
-        ("first_reported_on", DATE), ("last_reported_on", DATE), ("review_status", TEXT),
-    ],
-    "agreement_parties": [
-        ("agreement_id", TEXT), ("party_id", TEXT), ("party_name", TEXT), ("party_type", TEXT),
-        ("country_code", TEXT), ("role", TEXT), ("agreement_title", TEXT), ("source_count", INT),
-    ],
-    "volumes": [
-        ("volume_id", TEXT), ("agreement_id", TEXT), ("agreement_title", TEXT), ("mineral", TEXT),
-        ("measure", TEXT), ("quantity", NUM), ("unit", TEXT), ("bound", TEXT), ("per_year", BOOL),
-        ("period_start", DATE), ("period_end", DATE), ("quantity_tonnes", NUM), ("amount_usd", NUM),
-        ("article_id", TEXT), ("evidence", TEXT), ("review_status", TEXT), ("evidence_id", TEXT),
-        ("article_published_on", DATE),
-    ],
-    "parties": [
-        ("party_id", TEXT), ("name", TEXT), ("name_ko", TEXT), ("party_type", TEXT), ("country_code", TEXT),
-        ("agreement_count", INT), ("parent_party_id", TEXT), ("parent_name", TEXT), ("source_count", INT),
-        ("aliases", TEXT), ("wikidata_id", TEXT),
-    ],
-    "mineral_summary": [
-        ("mineral_id", TEXT), ("name_en", TEXT), ("name_ko", TEXT), ("symbol", TEXT), ("mineral_group", TEXT),
-        ("agreement_count", INT), ("party_count", INT), ("countries", TEXT), ("volume_count", INT),
-        ("stated_tonnes", NUM), ("stated_amount_usd", NUM), ("claim_count", INT), ("source_count", INT),
-    ],
-    "country_links": [
-        ("country_a", TEXT), ("country_b", TEXT), ("country_a_name", TEXT), ("country_b_name", TEXT),
-        ("agreement_count", INT), ("agreement_ids", TEXT),
-    ],
-    "sources": [
-        ("article_id", TEXT), ("title", TEXT), ("publisher", TEXT), ("url", TEXT), ("published_on", DATE),
-        ("published_precision", TEXT), ("language", TEXT), ("agreement_count", INT), ("party_count", INT),
-        ("volume_count", INT), ("claim_count", INT), ("evidence_count", INT), ("body_chars", INT),
-        ("loaded_at", TS),
-    ],
-    "volume_schedule": [
-        ("mineral", TEXT), ("calendar_year", INT), ("tonnes", NUM), ("amount_usd", NUM), ("volume_count", INT),
-        ("agreement_count", INT), ("agreement_ids", TEXT), ("bounds", TEXT),
-    ],
-    "timeline": [
-        ("event_on", DATE), ("event_type", TEXT), ("agreement_id", TEXT), ("agreement_title", TEXT),
-        ("kind", TEXT), ("status", TEXT), ("is_status_change", BOOL), ("article_id", TEXT),
-        ("article_title", TEXT), ("publisher", TEXT), ("date_precision", TEXT), ("evidence", TEXT),
-    ],
-    "conflicts": [
-        ("agreement_id", TEXT), ("agreement_title", TEXT), ("mineral", TEXT), ("measure", TEXT), ("unit", TEXT),
-        ("quantity_a", NUM), ("quantity_b", NUM), ("difference", NUM), ("bound_a", TEXT), ("bound_b", TEXT),
-        ("article_id_a", TEXT), ("article_id_b", TEXT), ("published_on_a", DATE), ("published_on_b", DATE),
-        ("evidence_a", TEXT), ("evidence_b", TEXT), ("volume_id_a", TEXT), ("volume_id_b", TEXT),
-    ],
-    "evidence": [
-        ("fact_type", TEXT), ("fact_id", TEXT), ("fact_summary", TEXT), ("agreement_id", TEXT),
-        ("party_id", TEXT), ("mineral", TEXT), ("article_id", TEXT), ("article_title", TEXT),
-        ("publisher", TEXT), ("url", TEXT), ("published_on", DATE), ("start_offset", INT),
-        ("end_offset", INT), ("quote", TEXT), ("evidence_id", TEXT), ("review_status", TEXT),
-    ],
+    view.name: [(c.name, TYPE_GROUPS[c.type.split("(")[0]]) for c in view.columns] for view in load_contract().views
 }
 # Row counts on the repository's seeds (the note of issue 4 lists them).
 SEED_ROWS = {

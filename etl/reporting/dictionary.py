@@ -34,7 +34,23 @@ def data_dictionary(url: str) -> str:
         lines += ["", f"### reporting.{view.name}", "", _md(view.comment), "",
                   "| column | type | description |", "|---|---|---|"]
         lines += [f"| `{c.name}` | {c.data_type} | {_md(c.comment)} |" for c in view.columns]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _core_tables()) + "\n"
+
+
+def _core_tables() -> list[str]:
+    """The stored tables (schemas core and etl) from the one schema definition, etl/db/models.py."""
+    from etl.db.models import metadata
+
+    lines = ["", "## Data dictionary: stored tables (schemas `core`, `etl`; owner only)", "",
+             "From the comments of etl/db/models.py, the schema definition the migrations are checked "
+             "against. Readers see none of these: query the reporting views instead."]
+    for table in sorted(metadata.tables.values(), key=lambda t: (t.schema != "core", t.schema or "", t.name)):
+        if table.schema not in ("core", "etl"):
+            continue
+        lines += ["", f"### {table.schema}.{table.name}", "", _md(table.comment), "",
+                  "| column | type | description |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {_md(str(c.type).lower())} | {_md(c.comment)} |" for c in table.columns]
+    return lines
 
 
 def write_data_dictionary(url: str, output: Path) -> None:
