@@ -1,4 +1,4 @@
-"""`critmin doctor`: check the setup and say what to fix.
+"""Setup checks for `critmin doctor`: versions, disk, server, migrations, the reporting contract, the reader role."""
 
 Each check returns (name, ok, message); a failed check's message says what to do. Checks never
 start the embedded server or change the database: they only look.

@@ -1,0 +1,1 @@
+"""Sources: seed files (articles, curated facts, reference lexicons) read into plain records."""
