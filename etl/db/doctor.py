@@ -1,4 +1,4 @@
-"""Setup checks for `critmin doctor`: versions, disk, server, migrations, the reporting contract, the reader role."""
+"""Setup checks for `critmin doctor`: versions, disk, server, migrations, the reporting contract, the reader role.
 
 Each check returns (name, ok, message); a failed check's message says what to do. Checks never
 start the embedded server or change the database: they only look.
