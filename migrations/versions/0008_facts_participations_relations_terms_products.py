@@ -9,7 +9,7 @@ product_alias, party_identifier), new columns (article provenance, volume produc
 basis), monthly FX rates (a rate converts its month only), two vocabulary additions (party role
 destination, claim topic import_share), five new reporting views and additive changes to
 timeline, conflicts, volumes and sources (their previous texts frozen in sql/reporting/_history/
-as <view>.0007.sql).
+as <view>.0007.sql); reporting.agreements gains lifecycle_state, the latest lifecycle event.
 
 down_revision is 0006 while revision 0007 (the SQL-layer rewrite) is on another branch: re-chain
 after 0007 at merge (down_revision = "0007"; the frozen _history files then apply as of 0007).
@@ -28,7 +28,7 @@ depends_on: str | Sequence[str] | None = None
 
 NEW_VIEWS = ("agreement_relations", "agreement_terms", "participations", "party_identifiers", "products")
 # Existing views this revision changes additively (no other view reads them).
-CHANGED = ("conflicts", "sources", "timeline", "volumes")
+CHANGED = ("agreements", "conflicts", "sources", "timeline", "volumes")
 
 ROLES_BEFORE = ('buyer', 'seller', 'supplier', 'investor', 'partner', 'host', 'chair', 'member', 'target', 'issuer')
 TOPICS_BEFORE = ('processing_share', 'demand_growth', 'market_growth', 'other')
