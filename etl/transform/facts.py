@@ -443,11 +443,11 @@ def _agreement_extras(ctx: _ArticleContext, a: dict[str, Any], key: str, record:
                     article_id=article_id, evidence_id=ev, review_status=review_status)
     for seq, (rec, e) in enumerate(_items(ctx, a, "events", record)):
         ev = ctx.evidence(e.get("evidence"), rec)
-        ok, on, precision = ctx.dated(e.get("on"), rec, "on")
+        ok, on, precision = ctx.dated(e.get("event_on"), rec, "event_on")
         if ok and on is not None and ctx.published_on is not None:
             latest = _period_end(ctx.published_on, ctx.published_precision)
             if on > latest:
-                ctx.problem(f"event date {on} is after the article was published ({ctx.published_on}, {ctx.published_precision})", rec, "on", on)
+                ctx.problem(f"event date {on} is after the article was published ({ctx.published_on}, {ctx.published_precision})", rec, "event_on", on)
                 continue
         if ev and ok:
             ctx.add("agreement_event", rec, event_id=_fact_id("e", ev, key, e.get("event"), on, seq),
