@@ -164,8 +164,13 @@ sources_per_agreement as (
     select
         reports.agreement_id,
         count(distinct reports.article_id) as source_count,
-        min(articles.published_on) as first_reported_on,
-        max(articles.published_on) as last_reported_on
+        -- a date known only to the month or year counts from its lower bound
+        min(
+            greatest(articles.published_on, articles.published_not_before)
+        ) as first_reported_on,
+        max(
+            greatest(articles.published_on, articles.published_not_before)
+        ) as last_reported_on
     from reports
     inner join articles
         on reports.article_id = articles.article_id
@@ -298,9 +303,9 @@ comment on column reporting.agreements.location is
 comment on column reporting.agreements.party_count is
 'Number of distinct parties involved in any role.';
 comment on column reporting.agreements.first_reported_on is
-'Publication date of the earliest source reporting the agreement; null when no source has a date.';
+'Publication date of the earliest source reporting the agreement (for a date known only to the month or year, its lower bound published_not_before when given); null when no source has a date.';
 comment on column reporting.agreements.last_reported_on is
-'Publication date of the latest source reporting the agreement; null when no source has a date.';
+'Publication date of the latest source reporting the agreement (for a date known only to the month or year, its lower bound published_not_before when given); null when no source has a date.';
 comment on column reporting.agreements.review_status is
 'curated when at least one source''s facts about the agreement were checked by a person; auto when it is known only from machine-extracted facts (review before relying on it).';
 comment on column reporting.agreements.lifecycle_state is
