@@ -121,7 +121,7 @@ def build_lexicon(ref: Reference, problems: list[Problem]) -> Lexicon:
             "parent_name": p.get("parent"), "wikidata_id": p.get("wikidata"),
             "_file": rel, "_record": record,
         })
-        identifiers = [{"scheme": "wikidata", "value": p["wikidata"], "source": "Wikidata item (reference/parties.yaml wikidata field)"}] \
+        identifiers = [{"scheme": "wikidata", "value": p["wikidata"], "source": "wikidata field of reference/parties.yaml (curated before issue 15; not re-verified against Wikidata offline)"}] \
             if isinstance(p.get("wikidata"), str) else []
         extra = p.get("identifiers") or []
         if not isinstance(extra, list):
