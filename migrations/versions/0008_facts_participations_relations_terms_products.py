@@ -34,6 +34,47 @@ ROLES_BEFORE = ('buyer', 'seller', 'supplier', 'investor', 'partner', 'host', 'c
 TOPICS_BEFORE = ('processing_share', 'demand_growth', 'market_growth', 'other')
 
 
+# Downgrade keeps what the dropped tables and columns hold in etl.*_0008 tables, so that upgrading
+# again loses nothing (as revision 0003 does); the upgrade restores and drops them.
+BACKUP = "etl.backup_0008_"
+NEW_TABLES = ("product", "product_alias", "party_identifier", "participation", "agreement_relation",
+              "agreement_term", "agreement_event")  # in foreign-key order
+COLUMN_BACKUPS = {
+    "article": ("article_id", "original_publisher, is_ai_generated, published_not_before"),
+    "volume": ("volume_id", "product_id, counting_basis"),
+}
+
+
+def _exists(table: str) -> bool:
+    return op.get_bind().execute(sa.text(f"select to_regclass('{table}')")).scalar() is not None
+
+
+def _backup() -> None:
+    for table in NEW_TABLES:
+        op.execute(f"create table {BACKUP}{table} as select * from core.{table}")  # noqa: S608 - module constants only
+    for table, (key, columns) in COLUMN_BACKUPS.items():
+        op.execute(f"create table {BACKUP}{table} as select {key}, {columns} from core.{table}")  # noqa: S608 - module constants only
+    op.execute(f"create table {BACKUP}agreement_party as select * from core.agreement_party where role = 'destination'")  # noqa: S608 - module constants only
+    op.execute(f"create table {BACKUP}market_claim as select claim_id from core.market_claim where topic = 'import_share'")  # noqa: S608 - module constants only
+    for table in (*NEW_TABLES, *COLUMN_BACKUPS, "agreement_party", "market_claim"):
+        op.execute(f"comment on table {BACKUP}{table} is 'Kept by the downgrade of revision 0008; restored and dropped by its upgrade.'")
+
+
+def _restore() -> None:
+    if not _exists(f"{BACKUP}product"):
+        return
+    for table in NEW_TABLES:
+        op.execute(f"insert into core.{table} select * from {BACKUP}{table} on conflict do nothing")  # noqa: S608 - module constants only
+    for table, (key, columns) in COLUMN_BACKUPS.items():
+        names = [c.strip() for c in columns.split(",")]
+        assignments = ", ".join(f"{c} = b.{c}" for c in names)
+        op.execute(f"update core.{table} t set {assignments} from {BACKUP}{table} b where b.{key} = t.{key}")  # noqa: S608 - module constants only
+    op.execute(f"insert into core.agreement_party select * from {BACKUP}agreement_party on conflict do nothing")  # noqa: S608 - module constants only
+    op.execute(f"update core.market_claim t set topic = 'import_share' from {BACKUP}market_claim b where b.claim_id = t.claim_id")  # noqa: S608 - module constants only
+    for table in (*NEW_TABLES, *COLUMN_BACKUPS, "agreement_party", "market_claim"):
+        op.execute(f"drop table {BACKUP}{table}")
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} in ({', '.join(repr(v) for v in values)})"
 
@@ -232,12 +273,14 @@ def upgrade() -> None:
     _replace_check("agreement_party", "ck_agreement_party_role_known", "role", (*ROLES_BEFORE, "destination"))
     _replace_check("market_claim", "ck_market_claim_topic_known", "topic",
                    ('processing_share', 'demand_growth', 'market_growth', 'import_share', 'other'))
+    _restore()
     views.apply_views(op.get_bind(), CHANGED + NEW_VIEWS, as_of=revision)
 
 
 def downgrade() -> None:
     # The changed views read the new columns: drop them first, re-create them after.
     views.drop_views(op.get_bind(), CHANGED + NEW_VIEWS)
+    _backup()
     op.execute("delete from core.agreement_party where role = 'destination'")
     op.execute("update core.market_claim set topic = 'other' where topic = 'import_share'")
     _replace_check("agreement_party", "ck_agreement_party_role_known", "role", ROLES_BEFORE)
