@@ -57,8 +57,10 @@ def test_sk_on_exxonmobil_lithium_up_to_100000_t_non_binding(loaded_db):
 
 
 def test_korean_money_and_per_year_rates(loaded_db):
+    # issue 15: seeds/reference/fx.yaml holds no rate for 2025-09 (the unsourced one was removed),
+    # so the KRW amount has no dollar value rather than a guessed one
     money = query(loaded_db, "select quantity, unit, amount_usd from core.volume where unit = 'KRW' and quantity = 140000000000")
-    assert len(money) == 1 and money[0][2] is not None and Decimal(90_000_000) < money[0][2] < Decimal(110_000_000)
+    assert money == [(Decimal(140000000000), "KRW", None)]
     germanium = query(loaded_db, "select quantity, per_year, period_start from core.volume where mineral_id = 'germanium' and unit = 't'")
     assert germanium == [(Decimal("10"), True, date(2028, 1, 1))]
 
@@ -67,6 +69,74 @@ def test_one_agreement_two_sources(loaded_db):
     sources = query(loaded_db, "select article_id, status from core.agreement_status where agreement_id = %s order by 1", (POSCO_RE,))
     assert [s[0] for s in sources] == [AINVEST, NEWSIS]
     assert query(loaded_db, "select count(*) from core.agreement where agreement_id = %s", (POSCO_RE,)) == [(1,)]
+
+
+def _write_fx(seeds: Path, rows: str) -> None:
+    (seeds / "reference" / "fx.yaml").write_text(rows)
+
+
+def test_fx_rates_are_monthly_and_apply_to_their_month_only(db, seeds_copy):
+    # test-only rates (not real quotes): only their month matters here
+    _write_fx(seeds_copy, "- {currency: KRW, rate_on: 2025-08-01, usd_per_unit: '0.0008', source: test}\n"
+                          "- {currency: KRW, rate_on: 2025-09-01, usd_per_unit: '0.0007', source: test}\n")
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
+    assert result.returncode == 0, result.stderr
+    # the newsis amount (article of 2025-09-22, no month of its own) at September's rate
+    assert query(db, "select amount_usd from core.volume where unit = 'KRW'") == [(Decimal("98000000.00"),)]
+
+
+def test_no_rate_for_the_month_means_no_dollar_amount(db, seeds_copy):
+    _write_fx(seeds_copy, "- {currency: KRW, rate_on: 2025-08-01, usd_per_unit: '0.0008', source: test}\n")
+    assert critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": db}).returncode == 0
+    assert query(db, "select amount_usd from core.volume where unit = 'KRW'") == [(None,)]
+
+
+def test_a_rate_not_on_the_first_of_a_month_is_rejected(db, seeds_copy):
+    _write_fx(seeds_copy, "- {currency: KRW, rate_on: 2025-09-15, usd_per_unit: '0.0007', source: test}\n")
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
+    assert result.returncode != 0
+    assert "rate_on 2025-09-15 must be the first day of the month" in result.stderr
+
+
+def test_identifiers_with_bad_check_digits_are_rejected():
+    from etl.transform.lexicon import identifier_problem
+
+    assert identifier_problem("isin", "US0378331005") is None          # python-stdnum's own example
+    assert "not a valid ISIN" in identifier_problem("isin", "US0378331006")
+    assert identifier_problem("lei", "213800D1EI4B9WTWWD28") is None  # python-stdnum's own example
+    assert "not a valid LEI" in identifier_problem("lei", "213800D1EI4B9WTWWD29")
+    assert "EXCHANGE:SYMBOL" in identifier_problem("ticker", "LMT")
+    assert "unknown identifier scheme" in identifier_problem("cusip", "539830109")
+
+
+def test_a_bad_identifier_in_the_reference_stops_the_load(db, seeds_copy):
+    path = seeds_copy / "reference" / "parties.yaml"
+    path.write_text(path.read_text().replace('value: "NYSE:LMT"', 'value: "NYSE LMT"'))
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
+    assert result.returncode != 0
+    assert "'NYSE LMT' is not a ticker written EXCHANGE:SYMBOL" in result.stderr
+
+
+def test_product_tonnes_become_contained_mineral_only_at_a_documented_factor(db, seeds_copy):
+    (seeds_copy / "articles" / "test-2025-10-01-lithium.md").write_text(
+        "---\nid: test-2025-10-01-lithium\ntitle: Lithium deal\npublished_on: 2025-10-01\nlanguage: en\n---\n"
+        "Example Cells will buy 2,000 tonnes of lithium carbonate and 500 tonnes of lithium hydroxide in 2026.\n")
+    (seeds_copy / "entities" / "test-2025-10-01-lithium.yaml").write_text(
+        "article: test-2025-10-01-lithium\n"
+        "agreements:\n  - key: test-lithium-offtake\n    kind: offtake\n    title: Test lithium offtake\n"
+        "    status: signed\n    minerals: [lithium]\n"
+        "    evidence: Example Cells will buy 2,000 tonnes of lithium carbonate\n"
+        "    volumes:\n"
+        "      - {product: lithium carbonate, measure: mass, quantity: 2000, unit: t, bound: exact, per_year: false,\n"
+        "         period: 2026, evidence: '2,000 tonnes of lithium carbonate'}\n"
+        "      - {product: 수산화리튬, measure: mass, quantity: 500, unit: t, bound: exact, per_year: false,\n"
+        "         period: 2026, evidence: '500 tonnes of lithium hydroxide'}\n")
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
+    assert result.returncode == 0, result.stderr
+    rows = query(db, """select product_id, mineral_id, quantity, quantity_tonnes from core.volume
+                        where agreement_id = 'test-lithium-offtake' order by 1""")
+    assert rows == [("lithium_carbonate", "lithium", Decimal(2000), Decimal("375.704000")),
+                    ("lithium_hydroxide", "lithium", Decimal(500), None)]
 
 
 def test_sources_that_disagree_are_both_kept(loaded_db):

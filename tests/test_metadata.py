@@ -27,6 +27,16 @@ VOCABULARY_OF_COLUMN = {
     "announced_precision": domain.DATE_PRECISIONS,
     "topic": domain.CLAIM_TOPICS,
     "mineral_group": domain.MINERAL_GROUPS,
+    "participation_role": domain.PARTICIPATION_ROLES,
+    "relation_kind": domain.RELATION_KINDS,
+    "price_mechanism": domain.PRICE_MECHANISMS,
+    "lifecycle_event": domain.LIFECYCLE_EVENTS,
+    "scheme": domain.IDENTIFIER_SCHEMES,
+    "valid_from_precision": domain.DATE_PRECISIONS,
+    "valid_to_precision": domain.DATE_PRECISIONS,
+    "event_precision": domain.DATE_PRECISIONS,
+    "currency": domain.CURRENCIES,
+    "per_unit": domain.MASS_UNITS,
 }
 _COMPARISON = re.compile(
     r"\b(?:\w+\.)?(?P<column>" + "|".join(VOCABULARY_OF_COLUMN) + r")\s*(?:=|<>|!=|\bnot in\b|\bin\b)\s*"

@@ -11,7 +11,7 @@ AGREEMENT_KINDS = (
 AGREEMENT_STATUSES = ("proposed", "planned", "signed", "non_binding", "in_force", "cancelled")
 PARTY_ROLES = (
     "buyer", "seller", "supplier", "investor", "partner", "host", "chair", "member", "target",
-    "issuer",
+    "issuer", "destination",
 )
 PARTY_TYPES = ("company", "government", "international_org", "initiative", "research_org")
 MEASURES = ("mass", "money", "share", "count")
@@ -30,7 +30,18 @@ MINERAL_GROUPS = (
 )
 LANGUAGES = ("ko", "en")
 DATE_PRECISIONS = ("day", "month", "year", "unknown")
-CLAIM_TOPICS = ("processing_share", "demand_growth", "market_growth", "other")
+CLAIM_TOPICS = ("processing_share", "demand_growth", "market_growth", "import_share", "other")
+# A party in an initiative over time (attending a meeting is not membership).
+PARTICIPATION_ROLES = ("member", "chair", "attendee", "observer", "founding_member")
+# agreement_id <kind> related_agreement_id: FORGE succeeds MSP.
+RELATION_KINDS = ("succeeds", "part_of", "amends", "implements")
+PRICE_MECHANISMS = ("fixed", "floor", "reference_price", "index_linked", "take_or_pay")
+# Dated events of an agreement; the latest one gives its current lifecycle state.
+LIFECYCLE_EVENTS = (
+    "announced", "signed", "in_force", "extended", "tightened", "eased", "suspended", "lapsed",
+    "superseded",
+)
+IDENTIFIER_SCHEMES = ("wikidata", "lei", "opendart", "ticker", "isin")
 REVIEW_STATUSES = ("curated", "auto")
 RUN_STATUSES = ("running", "succeeded", "partial", "failed")
 

@@ -17,7 +17,7 @@ from etl.transform.facts import ArticleFacts
 # Fact tables scoped to one article, in the order they are written (evidence first: others point at it).
 FACT_TABLES = (
     "evidence", "party_mention", "agreement_status", "agreement_party", "agreement_mineral",
-    "volume", "market_claim",
+    "volume", "market_claim", "participation", "agreement_relation", "agreement_term", "agreement_event",
 )
 
 

@@ -89,9 +89,10 @@ def begin_load(cur: psycopg.Cursor, lex: Lexicon, on_wait: Callable[[], None] | 
     """Take the load lock, bring the reference lexicons up to date, and return the stored
     content hash of every article (read under the lock, so no other load can change them)."""
     acquire_load_lock(cur, on_wait)
-    for table in ("mineral", "party", "fx_rate"):
+    for table in ("mineral", "product", "party"):
         upsert(cur, table, lex.rows[table])
-    for table in ("mineral_alias", "party_alias"):
+    # Aliases, identifiers and rates removed from the reference files leave the database too.
+    for table in ("mineral_alias", "product_alias", "party_alias", "party_identifier", "fx_rate"):
         upsert(cur, table, lex.rows[table], prune=True)
     cur.execute("select article_id, content_hash from core.article")
     return dict(cur.fetchall())

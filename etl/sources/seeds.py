@@ -44,6 +44,7 @@ class Reference:
     minerals: list[dict[str, Any]]
     parties: list[dict[str, Any]]
     fx: list[dict[str, Any]]
+    products: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -279,12 +280,17 @@ def read_entity_file(path: Path, root: Path, problems: list[Problem], data: byte
     return EntityFile(path, rel, parsed, data)
 
 
+OPTIONAL_REFERENCE = ("products",)  # a seed folder without products.yaml has no products
+
+
 def read_reference(root: Path, problems: list[Problem]) -> Reference | None:
-    lists: dict[str, list[dict[str, Any]]] = {}
-    for name in ("minerals", "parties", "fx"):
+    lists: dict[str, list[dict[str, Any]]] = {"products": []}
+    for name in ("minerals", "parties", "fx", "products"):
         path = root / "reference" / f"{name}.yaml"
         rel = _rel(path, root)
         if not path.exists():
+            if name in OPTIONAL_REFERENCE:
+                continue
             problems.append(Problem(rel, "reference file is missing"))
             return None
         data = _read_bytes(path, rel, problems)
@@ -295,7 +301,7 @@ def read_reference(root: Path, problems: list[Problem]) -> Reference | None:
                 problems.append(Problem(rel, "a reference file must be a list of mappings"))
             return None
         lists[name] = parsed
-    return Reference(lists["minerals"], lists["parties"], lists["fx"])
+    return Reference(lists["minerals"], lists["parties"], lists["fx"], lists["products"])
 
 
 @dataclass

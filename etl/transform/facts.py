@@ -22,8 +22,11 @@ from etl.transform.lexicon import Lexicon, detect_language
 
 TABLES = (
     "article", "evidence", "party_mention", "agreement", "agreement_status", "agreement_party",
-    "agreement_mineral", "volume", "market_claim",
+    "agreement_mineral", "volume", "market_claim", "participation", "agreement_relation",
+    "agreement_term", "agreement_event",
 )
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
 
 
 @dataclass
@@ -41,10 +44,12 @@ class ArticleFacts:
 class _ArticleContext:
     """Builds one article's rows; every fact goes through `evidence()` so it has provenance."""
 
-    def __init__(self, facts: ArticleFacts, body: str, published_on: date | None, lex: Lexicon, ent_rel: str):
+    def __init__(self, facts: ArticleFacts, body: str, published_on: date | None, lex: Lexicon, ent_rel: str,
+                 published_precision: str = "day"):
         self.facts = facts
         self.body = body
         self.published_on = published_on
+        self.published_precision = published_precision
         self.lex = lex
         self.ent_rel = ent_rel
         self._evidence_ids: set[str] = set()
@@ -141,9 +146,19 @@ class _ArticleContext:
             self.problem(f"{unit!r} is not a unit of {measure} (expected {', '.join(allowed)})", record, "unit", unit)
             return None
         tonnes = quantities.to_tonnes(quantity, unit) if measure == "mass" and unit in domain.MASS_UNITS else None
+        product = item.get("product")
+        product_id = None
+        if product is not None:
+            product_id = self.lex.product(product)
+            if product_id is None:
+                self.problem(f"unknown product {product!r}: add it to reference/products.yaml or fix the spelling", record, "product", product)
+                return None
+            # tonnes of the product become tonnes of contained mineral only at a documented factor
+            factor = self.lex.products[product_id]["contained_factor"]
+            tonnes = (tonnes * factor).quantize(Decimal("0.000001")) if tonnes is not None and factor is not None else None
         usd = None
         if measure == "money" and unit in domain.CURRENCIES:
-            rate = self.lex.usd_per_unit(unit, self.published_on or start)
+            rate = self.lex.usd_per_unit(unit, self.fx_month(start, end))
             try:
                 usd = (quantity * rate).quantize(Decimal("0.01")) if rate is not None else None
             except InvalidOperation:  # more digits than Decimal keeps: far beyond any real amount
@@ -152,8 +167,32 @@ class _ArticleContext:
         return {
             "measure": measure, "quantity": quantity, "unit": unit,
             "bound": item.get("bound", "exact"), "period_start": start, "period_end": end,
-            "quantity_tonnes": tonnes, "amount_usd": usd,
+            "quantity_tonnes": tonnes, "amount_usd": usd, "product_id": product_id,
         }
+
+    def fx_month(self, start: date | None, end: date | None) -> date | None:
+        """The month whose rate converts a figure: the figure's own month when its period lies in
+        one calendar month, else the article's month when its date is known to the month."""
+        if start and end and (start.year, start.month) == (end.year, end.month):
+            return start.replace(day=1)
+        if self.published_on and self.published_precision in ("day", "month"):
+            return self.published_on.replace(day=1)
+        return None
+
+    def dated(self, value: Any, record: str, field_: str) -> tuple[bool, date | None, str]:
+        """A date with its precision: YYYY-MM-DD (day), YYYY-MM (month), YYYY (year) or null (unknown)."""
+        if value is None:
+            return True, None, "unknown"
+        text = str(value).strip()
+        try:
+            if isinstance(value, int) and not isinstance(value, bool) or _YEAR.match(text):
+                return True, date(int(text), 1, 1), "year"
+            if m := _MONTH.match(text):
+                return True, date(int(m[1]), int(m[2]), 1), "month"
+            return True, as_date(text), "day"
+        except ValueError:
+            self.problem(f"not a date: {value!r} (expected YYYY-MM-DD, YYYY-MM or YYYY)", record, field_, value)
+            return False, None, "unknown"
 
 
 def _fact_id(prefix: str, *parts: Any) -> str:
@@ -206,6 +245,21 @@ def transform_article(art: ArticleFile, ent: EntityFile | None, lex: Lexicon, co
         precision = "day" if published_on else "unknown"
     if published_on and not (date(1900, 1, 1) <= published_on <= date.today()):
         art_problem(f"published_on {published_on} is out of range (1900 to today)", "published_on", published_on)
+    not_before = None
+    try:
+        not_before = as_date(meta.get("published_not_before"))
+    except ValueError:
+        art_problem(f"published_not_before {meta.get('published_not_before')!r} is not a real ISO date", "published_not_before", meta.get("published_not_before"))
+    if not_before is not None:
+        end = _period_end(published_on, precision)
+        if published_on is None or precision == "day" or not (published_on <= not_before <= end):
+            art_problem(f"published_not_before {not_before} must lie within the {precision} of published_on "
+                        f"{published_on} (a lower bound for a date known only to the month or year)",
+                        "published_not_before", not_before)
+    ai_generated = meta.get("ai_generated", False)
+    if not isinstance(ai_generated, bool):
+        art_problem(f"ai_generated must be true or false, not {ai_generated!r}", "ai_generated", ai_generated)
+        ai_generated = False
     language = meta.get("language") or detect_language(art.body)
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -214,12 +268,14 @@ def transform_article(art: ArticleFile, ent: EntityFile | None, lex: Lexicon, co
         "article_id": article_id, "title": title, "publisher": meta.get("publisher"),
         "url": meta.get("url"), "published_on": published_on, "published_precision": precision,
         "language": language, "body": art.body, "content_hash": content_hash,
-        "source_file": art.rel, "_file": art.rel, "_record": "front matter",
+        "source_file": art.rel, "original_publisher": meta.get("republished_from"),
+        "is_ai_generated": ai_generated, "published_not_before": not_before,
+        "_file": art.rel, "_record": "front matter",
     })
     if ent is None:
         return facts
 
-    ctx = _ArticleContext(facts, art.body, published_on, lex, ent.rel)
+    ctx = _ArticleContext(facts, art.body, published_on, lex, ent.rel, precision)
     data = ent.data
     allowed = {"article", "parties", "agreements", "claims"}
     for key in data:
@@ -284,9 +340,13 @@ def transform_article(art: ArticleFile, ent: EntityFile | None, lex: Lexicon, co
             if not isinstance(per_year, bool):
                 ctx.problem(f"per_year must be true or false, not {per_year!r}", vrec, "per_year", per_year)
                 continue
+            if mineral is None and fig["product_id"] is not None:
+                mineral = lex.products[fig["product_id"]]["mineral_id"]
             ctx.add("volume", vrec, volume_id=_fact_id("v", vev, mineral, fig["measure"], fig["unit"], fig["quantity"], fig["period_start"]),
                     agreement_id=key, article_id=article_id, evidence_id=vev, mineral_id=mineral,
-                    per_year=per_year, review_status=review_status, _quote=v.get("evidence"), **fig)
+                    per_year=per_year, review_status=review_status, _quote=v.get("evidence"),
+                    counting_basis=v.get("counting_basis"), **fig)
+        _agreement_extras(ctx, a, key, record, review_status)
 
     for i, c in enumerate(_list(data.get("claims"), ctx, "claims")):
         record = f"claims[{i}]"
@@ -299,7 +359,97 @@ def transform_article(art: ArticleFile, ent: EntityFile | None, lex: Lexicon, co
         fig = ctx.figure(c, record)
         if cev is None or fig is None:
             continue
+        fig.pop("product_id")
         ctx.add("market_claim", record, claim_id=_fact_id("c", cev, mineral, fig["measure"], fig["unit"], fig["quantity"], fig["period_start"]),
                 article_id=article_id, evidence_id=cev, topic=c.get("topic"), subject_party_id=subject,
                 mineral_id=mineral, review_status=review_status, _quote=c.get("evidence"), **fig)
     return facts
+
+
+def _period_end(start: date | None, precision: str) -> date | None:
+    """Last day of the day, month or year that starts on `start`."""
+    if start is None:
+        return None
+    if precision == "year":
+        return date(start.year, 12, 31)
+    if precision == "month":
+        nxt = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return date.fromordinal(nxt.toordinal() - 1)
+    return start
+
+
+def _items(ctx: _ArticleContext, a: dict[str, Any], section: str, record: str) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for j, item in enumerate(_list(a.get(section), ctx, f"{record}.{section}")):
+        rec = f"{record}.{section}[{j}]"
+        if not isinstance(item, dict):
+            ctx.problem(f"an entry of {section} must be a mapping", rec, None, item)
+            continue
+        out.append((rec, item))
+    return out
+
+
+def _agreement_extras(ctx: _ArticleContext, a: dict[str, Any], key: str, record: str, review_status: str) -> None:
+    """An agreement's participations, relations, price terms and lifecycle events, each with evidence."""
+    article_id = ctx.facts.article_id
+    for rec, p in _items(ctx, a, "participations", record):
+        pid = ctx.party(p.get("party"), rec, "party")
+        ev = ctx.evidence(p.get("evidence"), rec)
+        ok1, start, start_p = ctx.dated(p.get("valid_from"), rec, "valid_from")
+        ok2, end, end_p = ctx.dated(p.get("valid_to"), rec, "valid_to")
+        if pid and ev and ok1 and ok2:
+            ctx.add("participation", rec, participation_id=_fact_id("p", ev, key, pid, p.get("role"), start, end),
+                    agreement_id=key, party_id=pid, participation_role=p.get("role"),
+                    valid_from_on=start, valid_from_precision=start_p, valid_to_on=end, valid_to_precision=end_p,
+                    article_id=article_id, evidence_id=ev, review_status=review_status)
+    for rec, r in _items(ctx, a, "relations", record):
+        other = r.get("agreement")
+        ev = ctx.evidence(r.get("evidence"), rec)
+        if not isinstance(other, str) or not re.fullmatch(domain.SLUG_PATTERN[1:-1], other):
+            ctx.problem("agreement must be the key (slug) of the related agreement", rec, "agreement", other)
+            continue
+        if other == key:
+            ctx.problem("an agreement cannot be related to itself", rec, "agreement", other)
+            continue
+        if ev:
+            ctx.add("agreement_relation", rec, relation_id=_fact_id("r", ev, key, r.get("kind"), other),
+                    agreement_id=key, relation_kind=r.get("kind"), related_agreement_id=other,
+                    article_id=article_id, evidence_id=ev, review_status=review_status)
+    for rec, t in _items(ctx, a, "terms", record):
+        ev = ctx.evidence(t.get("evidence"), rec)
+        mineral = ctx.mineral(t["mineral"], rec) if t.get("mineral") is not None else None
+        value = t.get("value")
+        if value is not None:
+            try:
+                value = Decimal(str(value))
+            except InvalidOperation:
+                ctx.problem(f"value {value!r} is not a number", rec, "value", value)
+                continue
+        if value is not None and not t.get("currency"):
+            ctx.problem("a price value needs its currency", rec, "currency", None)
+            continue
+        tenor = t.get("tenor_months")
+        if tenor is not None and (isinstance(tenor, bool) or not isinstance(tenor, int)):
+            ctx.problem(f"tenor_months must be a whole number of months, not {tenor!r}", rec, "tenor_months", tenor)
+            continue
+        if not isinstance(t.get("description"), str) or not t["description"].strip():
+            ctx.problem("description is required (the term in a few English words)", rec, "description", t.get("description"))
+            continue
+        if ev and (t.get("mineral") is None or mineral):
+            ctx.add("agreement_term", rec, term_id=_fact_id("t", ev, key, t.get("mechanism"), mineral, value),
+                    agreement_id=key, price_mechanism=t.get("mechanism"), mineral_id=mineral, price_value=value,
+                    currency=t.get("currency"), per_unit=t.get("per_unit"), tenor_months=tenor,
+                    extension_option=t.get("extension_option"), description=t["description"],
+                    article_id=article_id, evidence_id=ev, review_status=review_status)
+    for seq, (rec, e) in enumerate(_items(ctx, a, "events", record)):
+        ev = ctx.evidence(e.get("evidence"), rec)
+        ok, on, precision = ctx.dated(e.get("event_on"), rec, "event_on")
+        if ok and on is not None and ctx.published_on is not None:
+            latest = _period_end(ctx.published_on, ctx.published_precision)
+            if on > latest:
+                ctx.problem(f"event date {on} is after the article was published ({ctx.published_on}, {ctx.published_precision})", rec, "event_on", on)
+                continue
+        if ev and ok:
+            ctx.add("agreement_event", rec, event_id=_fact_id("e", ev, key, e.get("event"), on, seq),
+                    agreement_id=key, lifecycle_event=e.get("event"), event_on=on, event_precision=precision,
+                    sequence=seq, article_id=article_id, evidence_id=ev, review_status=review_status)

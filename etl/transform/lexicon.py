@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from stdnum import isin as stdnum_isin
+from stdnum import lei as stdnum_lei
+from stdnum.exceptions import ValidationError as StdnumError
 
 from etl.db import domain
 from etl.problems import Problem, shorten
 from etl.sources.seeds import Reference, as_date
 
-REFERENCE_TABLES = ("mineral", "mineral_alias", "party", "party_alias", "fx_rate")
+REFERENCE_TABLES = ("mineral", "mineral_alias", "product", "product_alias", "party", "party_alias",
+                    "party_identifier", "fx_rate")
 
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -42,25 +47,28 @@ class Lexicon:
     rows: dict[str, list[dict[str, Any]]]
     mineral_by_key: dict[str, str]
     party_by_key: dict[str, str]
-    fx: dict[str, list[tuple[date, Decimal]]]   # currency → [(rate_on, usd_per_unit)] ascending
+    fx: dict[str, dict[date, Decimal]]   # currency → {first day of the month: usd_per_unit}
+    product_by_key: dict[str, str] = field(default_factory=dict)
+    products: dict[str, dict[str, Any]] = field(default_factory=dict)   # product_id → its row
 
     def mineral(self, name: Any) -> str | None:
         return self.mineral_by_key.get(alias_key(name)) if isinstance(name, str) else None
 
+    def product(self, name: Any) -> str | None:
+        return self.product_by_key.get(alias_key(name)) if isinstance(name, str) else None
+
     def party(self, name: Any) -> str | None:
         return self.party_by_key.get(alias_key(name)) if isinstance(name, str) else None
 
-    def usd_per_unit(self, currency: str, on: date | None) -> Decimal | None:
-        """The latest rate dated on or before `on`; None when there is none (or no date)."""
+    def usd_per_unit(self, currency: str, month: date | None) -> Decimal | None:
+        """The rate of the month `month` falls in; None when no rate covers that month (or no month).
+
+        Rates are monthly: a rate never stands in for another month, earlier or later."""
         if currency == "USD":
             return Decimal(1)
-        if on is None:
+        if month is None:
             return None
-        best = None
-        for rate_on, rate in self.fx.get(currency, []):
-            if rate_on <= on:
-                best = rate
-        return best
+        return self.fx.get(currency, {}).get(month.replace(day=1))
 
 
 def build_lexicon(ref: Reference, problems: list[Problem]) -> Lexicon:
@@ -113,6 +121,22 @@ def build_lexicon(ref: Reference, problems: list[Problem]) -> Lexicon:
             "parent_name": p.get("parent"), "wikidata_id": p.get("wikidata"),
             "_file": rel, "_record": record,
         })
+        identifiers = [{"scheme": "wikidata", "value": p["wikidata"], "source": "wikidata field of reference/parties.yaml (curated before issue 15; not re-verified against Wikidata offline)"}] \
+            if isinstance(p.get("wikidata"), str) else []
+        extra = p.get("identifiers") or []
+        if not isinstance(extra, list):
+            problems.append(Problem(rel, "identifiers must be a list of {scheme, value, source}", record=record, field="identifiers"))
+            extra = []
+        for j, ident in enumerate([*identifiers, *extra]):
+            if not isinstance(ident, dict):
+                problems.append(Problem(rel, "an identifier must be a mapping {scheme, value, source}", record=record, field="identifiers", raw=shorten(ident)))
+                continue
+            why = identifier_problem(ident.get("scheme"), ident.get("value"))
+            if why:
+                problems.append(Problem(rel, why, record=f"{record}.identifiers[{j}]", field="value", raw=shorten(ident.get("value"))))
+                continue
+            rows["party_identifier"].append({"party_id": pid, "scheme": ident.get("scheme"), "value": ident.get("value"),
+                                             "source": ident.get("source"), "_file": rel, "_record": f"{record}.identifiers[{j}]"})
         seen = set()
         for alias in [name, p.get("name_ko"), *(p.get("aliases") or [])]:
             if isinstance(alias, str) and alias.strip():
@@ -128,7 +152,37 @@ def build_lexicon(ref: Reference, problems: list[Problem]) -> Lexicon:
             if row["parent_party_id"] is None:
                 problems.append(Problem("reference/parties.yaml", f"parent {parent!r} is not a known party", record=row["_record"], field="parent"))
 
-    fx: dict[str, list[tuple[date, Decimal]]] = {}
+    product_by_key: dict[str, str] = {}
+    products: dict[str, dict[str, Any]] = {}
+    rel = "reference/products.yaml"
+    for i, m in enumerate(ref.products):
+        record = f"[{i}] {m.get('slug', '?')}"
+        slug = m.get("slug")
+        if not isinstance(slug, str) or not re.fullmatch(domain.MINERAL_SLUG_PATTERN[1:-1], slug):
+            problems.append(Problem(rel, "slug must be lower-case letters, digits and underscores", record=record, field="slug", raw=shorten(slug)))
+            continue
+        mineral = mineral_by_key.get(alias_key(m["mineral"])) if isinstance(m.get("mineral"), str) else None
+        if mineral is None:
+            problems.append(Problem(rel, f"unknown mineral {m.get('mineral')!r}", record=record, field="mineral", raw=shorten(m.get("mineral"))))
+            continue
+        try:
+            factors = {k: (None if m.get(k) is None else Decimal(str(m.get(k)))) for k in ("contained_factor", "lce_factor")}
+        except InvalidOperation:
+            problems.append(Problem(rel, "contained_factor and lce_factor must be numbers (or null)", record=record))
+            continue
+        row = {"product_id": slug, "name_en": m.get("name_en") or slug, "name_ko": m.get("name_ko"),
+               "mineral_id": mineral, **factors, "factor_source": m.get("factor_source"), "_file": rel, "_record": record}
+        rows["product"].append(row)
+        products[slug] = row
+        seen = set()
+        for name in [slug, m.get("name_en"), m.get("name_ko"), *(m.get("aliases") or [])]:
+            if isinstance(name, str) and name.strip():
+                claim(product_by_key, name, slug, rel, record)
+                if name not in seen and product_by_key.get(alias_key(name)) == slug:
+                    seen.add(name)
+                    rows["product_alias"].append({"alias": name, "product_id": slug, "_file": rel, "_record": record})
+
+    fx: dict[str, dict[date, Decimal]] = {}
     rel = "reference/fx.yaml"
     for i, r in enumerate(ref.fx):
         record = f"[{i}] {r.get('currency')} {r.get('rate_on')}"
@@ -141,9 +195,41 @@ def build_lexicon(ref: Reference, problems: list[Problem]) -> Lexicon:
         if on is None:
             problems.append(Problem(rel, "rate_on is required", record=record, field="rate_on"))
             continue
+        if on.day != 1:
+            problems.append(Problem(rel, f"rate_on {on} must be the first day of the month the rate is the average of", record=record, field="rate_on"))
+            continue
+        if on in fx.get(str(r.get("currency")), {}):
+            problems.append(Problem(rel, f"a second {r.get('currency')} rate for {on:%Y-%m}", record=record, field="rate_on"))
+            continue
         rows["fx_rate"].append({"currency": r.get("currency"), "rate_on": on, "usd_per_unit": rate,
                                 "source": r.get("source"), "_file": rel, "_record": record})
-        fx.setdefault(str(r.get("currency")), []).append((on, rate))
-    for rates in fx.values():
-        rates.sort()
-    return Lexicon(rows, mineral_by_key, party_by_key, fx)
+        fx.setdefault(str(r.get("currency")), {})[on] = rate
+    return Lexicon(rows, mineral_by_key, party_by_key, fx, product_by_key, products)
+
+
+_TICKER = re.compile(r"^[A-Z]{2,8}:[A-Z0-9.\-]{1,12}$")
+_OPENDART = re.compile(r"^[0-9]{8}$")
+
+
+def identifier_problem(scheme: Any, value: Any) -> str | None:
+    """None when `value` is a well-formed identifier of `scheme` (LEI and ISIN check digits
+    verified with python-stdnum); else why not."""
+    if scheme not in domain.IDENTIFIER_SCHEMES:
+        return f"unknown identifier scheme {scheme!r} (allowed: {', '.join(domain.IDENTIFIER_SCHEMES)})"
+    if not isinstance(value, str) or not value.strip():
+        return f"{scheme} identifier value is missing"
+    if scheme in ("lei", "isin"):
+        module = stdnum_lei if scheme == "lei" else stdnum_isin
+        try:
+            module.validate(value)
+        except StdnumError as exc:
+            return f"{value!r} is not a valid {scheme.upper()}: {exc}"
+        if module.compact(value) != value:
+            return f"{scheme.upper()} {value!r} must be written compact: {module.compact(value)!r}"
+    if scheme == "wikidata" and not re.fullmatch(r"Q[1-9][0-9]*", value):
+        return f"{value!r} is not a Wikidata item id (Q followed by digits)"
+    if scheme == "ticker" and not _TICKER.match(value):
+        return f"{value!r} is not a ticker written EXCHANGE:SYMBOL (e.g. NYSE:LMT)"
+    if scheme == "opendart" and not _OPENDART.match(value):
+        return f"{value!r} is not an OpenDART corp code (8 digits)"
+    return None

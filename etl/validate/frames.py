@@ -27,7 +27,8 @@ def _dtype(column) -> Any:
     if isinstance(t, Boolean):
         return bool
     if isinstance(t, Integer):
-        return "int64"
+        # a nullable integer column of None objects is not int64: checked by _is_whole instead
+        return None if column.nullable else "int64"
     if isinstance(t, Date):
         return pa.Date
     if isinstance(t, Numeric):
@@ -39,6 +40,18 @@ def _dtype(column) -> Any:
 
 def _is_decimal(series: pd.Series) -> pd.Series:
     return series.map(lambda v: isinstance(v, Decimal) and v.is_finite())
+
+
+def _whole(v: Any) -> bool:
+    if v is None or isinstance(v, bool):
+        return v is None
+    if isinstance(v, float):  # pandas turns a column of ints and None into floats with NaN
+        return v != v or v.is_integer()
+    return isinstance(v, int) or (hasattr(v, "dtype") and v.dtype.kind in "iu")
+
+
+def _is_whole(series: pd.Series) -> pd.Series:
+    return series.map(_whole)
 
 
 def _fits(precision: int, scale: int):
@@ -102,6 +115,8 @@ def schema_for(table_name: str) -> pa.DataFrameSchema:
             if column.type.precision is not None:
                 checks.append(pa.Check(_fits(column.type.precision, column.type.scale or 0),
                                        name=f"fits_numeric_{column.type.precision}_{column.type.scale or 0}"))
+        if isinstance(column.type, Integer) and column.nullable:
+            checks.append(pa.Check(_is_whole, name="is_whole_number", ignore_na=False))
         if isinstance(column.type, String):
             checks.append(pa.Check(_plain_text_column, name="plain_text"))
         if isinstance(column.type, String) and column.type.length:
@@ -135,6 +150,7 @@ _REASONS = {
     "plausible_tonnes": f"is implausibly large (over {domain.MAX_TONNES:,} t): check the unit and number words",
     "plausible_usd": f"is implausibly large (over {domain.MAX_AMOUNT_USD:,} USD)",
     "is_number": "must be a number",
+    "is_whole_number": "must be a whole number",
     "not_nullable": "is required",
     "max_length": "is too long",
     "non_negative": "must not be negative",

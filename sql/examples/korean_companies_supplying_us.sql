@@ -25,7 +25,10 @@ us_counterparties as (
     from reporting.agreement_parties as agreement_parties
     where
         agreement_parties.country_code = 'US'
-        and agreement_parties.role in ('buyer', 'partner', 'host')
+        -- destination: where the supply goes (not a buyer)
+        and agreement_parties.role in (
+            'buyer', 'partner', 'host', 'destination'
+        )
     group by 1
 
 )

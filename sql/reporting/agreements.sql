@@ -44,6 +44,12 @@ articles as not materialized (
 
 ),
 
+lifecycle_events as not materialized (
+
+    select * from core.agreement_event
+
+),
+
 ranked_statuses as (
 
     select
@@ -158,8 +164,13 @@ sources_per_agreement as (
     select
         reports.agreement_id,
         count(distinct reports.article_id) as source_count,
-        min(articles.published_on) as first_reported_on,
-        max(articles.published_on) as last_reported_on
+        -- a date known only to the month or year counts from its lower bound
+        min(
+            greatest(articles.published_on, articles.published_not_before)
+        ) as first_reported_on,
+        max(
+            greatest(articles.published_on, articles.published_not_before)
+        ) as last_reported_on
     from reports
     inner join articles
         on reports.article_id = articles.article_id
@@ -174,6 +185,42 @@ review_per_agreement as (
         bool_or(statuses.review_status = 'curated') as has_curated_source
     from statuses
     group by 1
+
+),
+
+ranked_events as (
+
+    -- the latest lifecycle event: by its date, else its source's publication
+    -- date, then its order in that source ("tightened, then eased")
+    select
+        lifecycle_events.agreement_id,
+        lifecycle_events.lifecycle_event,
+        row_number() over (
+            partition by lifecycle_events.agreement_id
+            order by
+                coalesce(
+                    lifecycle_events.event_on,
+                    greatest(
+                        articles.published_on, articles.published_not_before
+                    )
+                ) desc nulls last,
+                articles.published_on desc nulls last,
+                lifecycle_events.sequence desc,
+                lifecycle_events.event_id desc
+        ) as recency_rank
+    from lifecycle_events
+    inner join articles
+        on lifecycle_events.article_id = articles.article_id
+
+),
+
+latest_events as (
+
+    select
+        ranked_events.agreement_id,
+        ranked_events.lifecycle_event
+    from ranked_events
+    where ranked_events.recency_rank = 1
 
 ),
 
@@ -202,7 +249,8 @@ final as (
         case
             when review_per_agreement.has_curated_source then 'curated'
             else 'auto'
-        end as review_status
+        end as review_status,
+        latest_events.lifecycle_event::text as lifecycle_state
     from agreements
     left join current_statuses
         on agreements.agreement_id = current_statuses.agreement_id
@@ -218,6 +266,8 @@ final as (
         on agreements.agreement_id = sources_per_agreement.agreement_id
     left join review_per_agreement
         on agreements.agreement_id = review_per_agreement.agreement_id
+    left join latest_events
+        on agreements.agreement_id = latest_events.agreement_id
 
 )
 
@@ -253,8 +303,10 @@ comment on column reporting.agreements.location is
 comment on column reporting.agreements.party_count is
 'Number of distinct parties involved in any role.';
 comment on column reporting.agreements.first_reported_on is
-'Publication date of the earliest source reporting the agreement; null when no source has a date.';
+'Publication date of the earliest source reporting the agreement (for a date known only to the month or year, its lower bound published_not_before when given); null when no source has a date.';
 comment on column reporting.agreements.last_reported_on is
-'Publication date of the latest source reporting the agreement; null when no source has a date.';
+'Publication date of the latest source reporting the agreement (for a date known only to the month or year, its lower bound published_not_before when given); null when no source has a date.';
 comment on column reporting.agreements.review_status is
 'curated when at least one source''s facts about the agreement were checked by a person; auto when it is known only from machine-extracted facts (review before relying on it).';
+comment on column reporting.agreements.lifecycle_state is
+'The latest lifecycle event of the agreement (announced, signed, in_force, extended, tightened, eased, suspended, lapsed or superseded; see reporting.timeline), ordered by its date, else its source''s publication, then its order in that source; null when no source states one.';

@@ -54,6 +54,7 @@ comparable_volumes as (
         volumes.bound,
         volumes.per_year,
         volumes.period_start,
+        volumes.counting_basis,
         articles.published_on,
         -- sources in publication order (undated last, then by id)
         coalesce(articles.published_on, 'infinity'::date) as source_order_on,
@@ -132,6 +133,13 @@ candidate_pairs as (
                 or later.period_start is null
                 or earlier.period_start = later.period_start
             )
+            -- counts on different bases (10 countries vs 10 countries plus
+            -- the EU) do not disagree
+            and (
+                earlier.counting_basis is null
+                or later.counting_basis is null
+                or earlier.counting_basis = later.counting_basis
+            )
 
 ),
 
@@ -181,7 +189,7 @@ final as (
 select * from final;
 
 comment on view reporting.conflicts is
-'Figures that different sources report differently: one row per pair of figures from two different articles about the same agreement, mineral, measure, unit (tonnes and US dollars after conversion) and yearly-or-not, with compatible periods (equal, or one unstated), whose quantities differ. Each figure of the earlier article (a) is paired with the nearest figure of the later article (b) and kept only when that choice is mutual, so a figure one source confirms is no conflict and an unrelated second figure of the same article is not paired. Example: the Minerals Security Partnership has 10 countries in one source and 11 in another.';
+'Figures that different sources report differently: one row per pair of figures from two different articles about the same agreement, mineral, measure, unit (tonnes and US dollars after conversion) and yearly-or-not, with compatible periods (equal, or one unstated) and counting bases (equal, or one unstated), whose quantities differ. Each figure of the earlier article (a) is paired with the nearest figure of the later article (b) and kept only when that choice is mutual, so a figure one source confirms is no conflict and an unrelated second figure of the same article is not paired. Not a conflict: the Minerals Security Partnership''s 10 countries in one source and 11 partners in another count on different bases (countries only; 10 countries plus the EU), recorded in reporting.volumes.counting_basis.';
 
 comment on column reporting.conflicts.agreement_id is
 'The agreement both figures belong to (see reporting.agreements).';

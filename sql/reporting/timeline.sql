@@ -26,6 +26,12 @@ evidence as (
 
 ),
 
+lifecycle_events as (
+
+    select * from core.agreement_event
+
+),
+
 status_history as (
 
     select
@@ -34,7 +40,11 @@ status_history as (
         statuses.status,
         statuses.announced_on,
         statuses.evidence_id,
-        articles.published_on,
+        -- a date known only to the month or year is shown at its lower bound
+        -- when the article gives one (never before the events it reports)
+        greatest(
+            articles.published_on, articles.published_not_before
+        ) as published_on,
         articles.published_precision,
         articles.title as article_title,
         articles.publisher,
@@ -81,6 +91,25 @@ events as (
         status_history.evidence_id
     from status_history
 
+    union all
+
+    select
+        lifecycle_events.event_on,
+        lifecycle_events.lifecycle_event as event_type,
+        lifecycle_events.event_precision as date_precision,
+        false as is_status_change,
+        lifecycle_events.agreement_id,
+        lifecycle_events.article_id,
+        status_history.article_title,
+        status_history.publisher,
+        status_history.status,
+        lifecycle_events.evidence_id
+    from lifecycle_events
+    left join status_history
+        on
+            lifecycle_events.agreement_id = status_history.agreement_id
+            and lifecycle_events.article_id = status_history.article_id
+
 ),
 
 final as (
@@ -112,12 +141,12 @@ final as (
 select * from final;
 
 comment on view reporting.timeline is
-'Agreement events by date, each with its source: an announced event for every article that gives an announcement or signing date, and a status_reported event for every article that reports the agreement''s status (dated by the article''s publication). Order by event_on for a timeline; is_status_change marks where the status differs from the previous source''s.';
+'Agreement events by date, each with its source: an announced event for every article that gives an announcement or signing date, a status_reported event for every article that reports the agreement''s status (dated by the article''s publication, or its lower bound when the date is known only to the month or year), and a lifecycle event (signed, in_force, extended, tightened, eased, suspended, lapsed, superseded, …) for every dated or undated event an article states. Order by event_on for a timeline; is_status_change marks where the status differs from the previous source''s.';
 
 comment on column reporting.timeline.event_on is
-'Date of the event: the announcement date for announced events, the article''s publication date for status_reported events (null when the article date is unknown).';
+'Date of the event: the announcement date for announced events, the article''s publication date for status_reported events (its lower bound published_not_before when later than the first day of its month or year; null when unknown), the stated date for lifecycle events (null when not stated).';
 comment on column reporting.timeline.event_type is
-'announced (the agreement was announced or signed on event_on) or status_reported (an article published on event_on reports the status).';
+'announced (the agreement was announced or signed on event_on), status_reported (an article published on event_on reports the status), or a lifecycle event of core.agreement_event: announced, signed, in_force, extended, tightened, eased, suspended, lapsed or superseded.';
 comment on column reporting.timeline.agreement_id is
 'The agreement (see reporting.agreements).';
 comment on column reporting.timeline.agreement_title is
@@ -127,7 +156,7 @@ comment on column reporting.timeline.kind is
 comment on column reporting.timeline.status is
 'Status the source reports: proposed, planned, signed, non_binding, in_force or cancelled.';
 comment on column reporting.timeline.is_status_change is
-'For status_reported events: true when this status differs from the one reported by the previous source (by publication date), or is the first one; always false for announced events.';
+'For status_reported events: true when this status differs from the one reported by the previous source (by publication date), or is the first one; always false for announced and lifecycle events.';
 comment on column reporting.timeline.article_id is
 'The source article (see reporting.sources).';
 comment on column reporting.timeline.article_title is
@@ -135,6 +164,6 @@ comment on column reporting.timeline.article_title is
 comment on column reporting.timeline.publisher is
 'Publisher of the source article; null when unknown.';
 comment on column reporting.timeline.date_precision is
-'Precision of event_on: day, month, year or unknown (announcement dates are days; publication dates may be coarser).';
+'Precision of event_on: day, month, year or unknown (announcement dates are days; publication and lifecycle dates may be coarser).';
 comment on column reporting.timeline.evidence is
-'The exact quote of the article stating the agreement.';
+'The exact quote of the article stating the agreement (for lifecycle events: the event).';

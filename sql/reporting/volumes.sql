@@ -26,6 +26,12 @@ articles as (
 
 ),
 
+products as (
+
+    select * from core.product
+
+),
+
 final as (
 
     select
@@ -46,7 +52,16 @@ final as (
         evidence.quote as evidence,
         volumes.review_status,
         volumes.evidence_id,
-        articles.published_on as article_published_on
+        articles.published_on as article_published_on,
+        volumes.product_id as product,
+        volumes.counting_basis,
+        (
+            case volumes.unit
+                when 't' then volumes.quantity
+                when 'kg' then volumes.quantity / 1000
+                when 'lb' then volumes.quantity * 0.00045359237
+            end * products.lce_factor
+        )::numeric(28, 6) as lce_tonnes
     -- every figure has its agreement, evidence and article (not-null foreign
     -- keys), so left joins return the same rows as inner joins and let
     -- PostgreSQL skip a join whose columns a query does not read
@@ -57,6 +72,8 @@ final as (
         on volumes.evidence_id = evidence.evidence_id
     left join articles
         on volumes.article_id = articles.article_id
+    left join products
+        on volumes.product_id = products.product_id
 
 )
 
@@ -88,9 +105,9 @@ comment on column reporting.volumes.period_start is
 comment on column reporting.volumes.period_end is
 'Last day the figure applies to; null when open-ended or not stated.';
 comment on column reporting.volumes.quantity_tonnes is
-'Mass in metric tonnes; null for other measures.';
+'Metric tonnes of the mineral itself: the stated mass, or for a product the contained mineral at its documented factor; null for other measures and for products without a factor (tonnes of compound are never tonnes of metal).';
 comment on column reporting.volumes.amount_usd is
-'Money in US dollars at the dated exchange rate (core.fx_rate); null for other measures or when no rate applies.';
+'Money in US dollars at the monthly exchange rate (core.fx_rate) of the figure''s month, else the article''s; null for other measures or when no rate covers that month.';
 comment on column reporting.volumes.article_id is
 'The article stating the figure (see reporting.sources).';
 comment on column reporting.volumes.evidence is
@@ -99,5 +116,11 @@ comment on column reporting.volumes.review_status is
 'curated (checked by a person) or auto (machine-extracted).';
 comment on column reporting.volumes.evidence_id is
 'Id of the evidence span (see reporting.evidence for its offsets).';
+comment on column reporting.volumes.product is
+'The product as stated (see reporting.products) when the figure is about a product rather than the mineral itself; quantity is then in the product''s unit and quantity_tonnes the contained mineral (null when the product has no documented factor).';
+comment on column reporting.volumes.counting_basis is
+'For counts: what was counted, when sources count differently (e.g. 10 countries vs 10 countries plus the EU); figures on different bases are not conflicts.';
+comment on column reporting.volumes.lce_tonnes is
+'Lithium carbonate equivalent in tonnes, for figures about a lithium product with a documented LCE factor; null otherwise (also for bare "lithium", whose form is not stated).';
 comment on column reporting.volumes.article_published_on is
 'Publication date of the article stating the figure; null when unknown.';
