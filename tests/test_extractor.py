@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.evaluate import TARGETS, evaluate
 from etl.extract import split_front_matter
 from etl.extractor import draft_entities, draft_yaml, extract_article
+from etl.extractor.evaluation import TARGETS, evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

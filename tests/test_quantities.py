@@ -1,4 +1,4 @@
-"""Tests for etl/quantities.py: real phrases from the five seed articles plus other phrasings."""
+"""Tests for etl/text (numbers, units, periods; etl/quantities.py is a compat shim): real phrases from the five seed articles plus other phrasings."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.quantities import (
+from etl.text import (
     Period,
     Quantity,
     find_periods,
@@ -403,3 +403,11 @@ def test_parse_quantities_spans_on_numeric_soup(text: str) -> None:
 def test_find_periods_never_raises(text: str) -> None:
     for s, e, p in find_periods(text, KO_DATE):
         assert text[s:e] == p.text
+
+
+def test_compat_shim_exports_the_same_names() -> None:
+    import etl.quantities as shim
+    import etl.text as text
+
+    assert shim.__all__ == text.__all__
+    assert all(getattr(shim, n) is getattr(text, n) for n in text.__all__)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.extract import read_seeds
-from etl.extractor import extract_article
+from etl.extractor.output import extract_article
 from etl.transform import build_lexicon
 
 FACTS = ("parties", "minerals", "volumes", "agreements")
