@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from etl.extract import read_reference
+from etl.extractor.names import NameRules, compile_name_rules
 from etl.extractor.patterns import (
     _HANGUL,
     _IS_HANGUL,
@@ -66,7 +67,14 @@ class ExtractionLexicon:
     claim_topics: list[tuple[re.Pattern[str], str]]
     country_ko_re: re.Pattern[str]
     units: UnitLexicon
+    names: NameRules
+    alias_norms: list[str]
+    alias_norm_pid: dict[str, str]
     data: dict[str, Any] = field(default_factory=dict)
+
+
+def _norm_key(text: str) -> str:
+    return re.sub(r"[^0-9a-z가-힣]", "", str(text).lower())
 
 
 def _reference_file(root: Path, name: str) -> Path:
@@ -98,6 +106,7 @@ def load_extraction_lexicon(seeds_dir: str | Path | None = None) -> ExtractionLe
     trigger_re, trigger_kind, gap = _trigger_matcher(data)
     status_re, status_of = _status_matcher(data)
     clause_en, clause_ko, clause_ko_conn = _clause_matchers(data)
+    alias_norm_pid = {_norm_key(a["alias"]): a["party_id"] for a in lex.rows["party_alias"] if len(_norm_key(a["alias"])) >= 4}
     country_names = [a["alias"] for a in lex.rows["party_alias"]
                      if parties[a["party_id"]].type == "government" and parties[a["party_id"]].parent is None]
     return ExtractionLexicon(
@@ -116,7 +125,9 @@ def load_extraction_lexicon(seeds_dir: str | Path | None = None) -> ExtractionLe
         org_res=_org_patterns(data["org_patterns"], particles), stop_words=frozenset(data["org_patterns"]["stop_words_en"]),
         claim_topics=[(re.compile(_words_re(ws), re.IGNORECASE), t) for t, ws in data["claim_topics"].items()],
         country_ko_re=re.compile(r"(?:" + _words_re(country_names) + r")(?:'s|’s|의)?\s*\Z"),
-        units=load_units(_reference_file(root, "units.yaml")), data=data,
+        units=load_units(_reference_file(root, "units.yaml")),
+        names=compile_name_rules(data, data["ko_particles"]), alias_norms=list(alias_norm_pid),
+        alias_norm_pid=alias_norm_pid, data=data,
     )
 
 

@@ -4,29 +4,107 @@ from __future__ import annotations
 
 import re
 
+from etl.extractor.guards import country_is_place, keep_mention
 from etl.extractor.lexicon import ExtractionLexicon, PartyInfo
 from etl.extractor.model import _Mention, _Sentence
+from etl.extractor.names import Name, english_names, korean_names
 from etl.extractor.patterns import (
     _ASCII_ALNUM,
     _IS_HANGUL,
     _case_ok,
     _overlaps,
 )
-from etl.transform import alias_key, slugify
+from etl.extractor.resolve import (
+    anaphora_mentions,
+    group_names,
+    lexicon_match,
+    party_of_group,
+    scan_forms,
+)
+from etl.extractor.sentences import _sentence_at
 
 
 def _find_parties(body: str, L: ExtractionLexicon, sentences: list[_Sentence]) -> tuple[list[_Mention], dict[str, PartyInfo], dict[str, list[str]]]:
-    mentions: list[_Mention] = []
-    for m in L.party_re.finditer(body):
-        pid = L.lex.party(m.group())
-        if pid and _case_ok(m.group(), L.party_exact):
-            mentions.append(_Mention(m.start(), m.end(), m.group(), pid))
+    """Every party mention: reference aliases (checked in context), then organisations found
+    by pattern and by cue, merged into parties, every spelling looked for, then anaphora."""
+    starts = [s.start for s in sentences]
+    lexical = _lexicon_mentions(body, L, sentences, starts)
+    titlecase = _titlecase_spans(body, sentences)
+    names = _pattern_names(body, L, lexical, titlecase)
+    skip = [(m.start, m.end) for m in lexical] + titlecase
+    names += english_names(body, L.names, skip + [(n.start, n.end) for n in names])
+    if _IS_HANGUL.search(body):
+        country_words = {a["alias"]: L.parties[a["party_id"]].country for a in L.lex.rows["party_alias"]
+                         if L.parties[a["party_id"]].type == "government"}
+        names += korean_names(body, L.names, skip + [(n.start, n.end) for n in names], country_words)
+    names = [n for n in names if n.strong or _recurs(body, n)]
+    info: dict[str, PartyInfo] = dict(L.parties)
     unknown: dict[str, PartyInfo] = {}
     aliases: dict[str, list[str]] = {}
-    taken = [(x.start, x.end) for x in mentions]
+    forms: dict[str, str] = {}
+    for group in group_names(names):
+        known = next((pid for n in group for pid in [lexicon_match(n.text, L)] if pid), None)
+        party, spellings = party_of_group(group, L)
+        if known:
+            party = L.parties[known]
+        elif party.pid not in unknown:
+            unknown[party.pid] = party
+            aliases[party.pid] = [f for f in spellings if f != party.name]
+        for f in spellings:
+            forms.setdefault(f, party.pid)
+    info.update(unknown)
+    mentions = lexical + scan_forms(body, forms, lexical)
+    mentions += anaphora_mentions(body, mentions, info, L)
+    return _drop_places(body, mentions, info, starts, sentences), unknown, aliases
+
+
+def _lexicon_mentions(body: str, L: ExtractionLexicon, sentences: list[_Sentence], starts: list[int]) -> list[_Mention]:
+    out = []
+    for m in L.party_re.finditer(body):
+        pid = L.lex.party(m.group())
+        if not pid or not _case_ok(m.group(), L.party_exact):
+            continue
+        x = _Mention(m.start(), m.end(), m.group(), pid)
+        sent = sentences[_sentence_at(starts, x.start)] if sentences else None
+        clause_start = next((a for a, b in sent.clauses if a <= x.start < b), sent.start) if sent else 0
+        if keep_mention(body, x, L.parties, L, clause_start):
+            out.append(x)
+    return out
+
+
+def _drop_places(body: str, mentions: list[_Mention], info: dict[str, PartyInfo], starts: list[int],
+                 sentences: list[_Sentence]) -> list[_Mention]:
+    mentions = sorted(mentions, key=lambda x: (x.start, x.end))
+    out = []
+    for k, m in enumerate(mentions):
+        p = info[m.pid]
+        if p.type == "government" and p.parent is None and p.known:
+            nxt = next((x.start for x in mentions[k + 1:] if x.start >= m.end), None)
+            sent_start = sentences[_sentence_at(starts, m.start)].start if sentences else 0
+            if country_is_place(body, m, sent_start, nxt):
+                continue
+        out.append(m)
+    return out
+
+
+_PARTY_POSITION = re.compile(r"\b(?:with|to|from|between|by|and)\s+\Z")
+
+
+def _recurs(body: str, n: Name) -> bool:
+    """A name without a cue counts when it comes back later in the article and stands, once,
+    where a party stands ("… to Tesla", "with X"); a short acronym needs a cue."""
+    if len(n.text) < 3 or (n.text.isupper() and len(n.text) <= 4) or n.text.endswith("s") and n.text[:-1].isupper():
+        return False
+    hits = [m.start() for m in re.finditer(r"(?<![A-Za-z0-9])" + re.escape(n.text) + r"(?![A-Za-z0-9])", body)]
+    return len(hits) >= 2 and any(_PARTY_POSITION.search(body[max(0, h - 12):h]) for h in hits)
+
+
+def _pattern_names(body: str, L: ExtractionLexicon, taken_m: list[_Mention],
+                   titlecase: list[tuple[int, int]]) -> list[Name]:
+    """Organisations by shape (… Inc., Ministry of …, (주)…, …부): extraction.yaml org_patterns."""
+    taken = [(x.start, x.end) for x in taken_m]
     starts = [t[0] for t in taken]
-    titlecase = _titlecase_spans(body, sentences)
-    extra: list[_Mention] = []
+    out: list[Name] = []
     for rx, ptype in L.org_res:
         for m in rx.finditer(body):
             s, e = m.start(), m.end()
@@ -36,33 +114,21 @@ def _find_parties(body: str, L: ExtractionLexicon, sentences: list[_Sentence]) -
                 continue
             words = text.split()
             while words and words[0] in L.stop_words:
-                s += len(words[0]) + (len(text) - len(text.lstrip()))
                 text = text[len(words[0]):].lstrip()
                 s = e - len(text)
                 words = words[1:]
             if ptype != "government" and _ASCII_ALNUM.match(text[:1]) and len(words) < 2:
                 continue
-            if len(text) < 2 or _overlaps(s, e, [(x.start, x.end) for x in extra], [x.start for x in extra]):
+            if len(text) < 2 or any(n.start < e and s < n.end for n in out):
                 continue
-            key = alias_key(text)
-            pid = "unknown:" + (slugify(text) or key)
-            # "엑슨모빌(ExxonMobil)": a bracketed name right after is the same party
             br = re.match(r"\s*[(（]([^()（）]{2,60})[)）]", body[e:e + 64])
-            if pid not in unknown:
-                country = None
-                cm = L.country_ko_re.search(body[max(0, s - 40):s])
-                if cm:
-                    cpid = L.lex.party(re.sub(r"(?:'s|’s|의)?\s*\Z", "", cm.group()))
-                    country = L.parties[cpid].country if cpid else None
-                unknown[pid] = PartyInfo(pid, text, text if _IS_HANGUL.search(text) else None,
-                                         ptype, country, None, known=False)
-                aliases[pid] = []
-            if br and br.group(1) not in aliases[pid]:
-                aliases[pid].append(br.group(1).strip())
-            extra.append(_Mention(s, e, text, pid))
-    mentions.extend(extra)
-    mentions.sort(key=lambda x: x.start)
-    return mentions, unknown, aliases
+            country = None
+            cm = L.country_ko_re.search(body[max(0, s - 40):s])
+            if cm:
+                cpid = L.lex.party(re.sub(r"(?:'s|’s|의)?\s*\Z", "", cm.group()))
+                country = L.parties[cpid].country if cpid else None
+            out.append(Name(s, e, text, ptype, True, country, [br.group(1).strip()] if br else []))
+    return out
 
 
 def _titlecase_spans(body: str, sentences: list[_Sentence]) -> list[tuple[int, int]]:

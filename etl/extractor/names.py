@@ -1,0 +1,206 @@
+"""Organisations the reference lexicon does not know, found by general cues in both languages.
+
+English: capitalised name sequences that end with a corporate suffix (… Resources, … Corp),
+follow a descriptor ("battery producer X", "Canada-based X"), carry an appositive ("X, a
+Chinese battery-metal producer") or a ticker ("X (ASX: ABC)"), or recur in deal sentences.
+Korean: words that the analyser (kiwipiepy) reads as proper nouns and that end with a company
+suffix (…리튬, …케미칼, …머티리얼즈), follow a descriptor (광업회사 X, 자회사 X) or carry their
+Latin name in brackets (X(Name)). Each name gets its type and, from a nationality word right
+before it, its country. Every word list comes from the ``names`` section of extraction.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from etl.extractor.korean import proper_noun_words
+from etl.extractor.patterns import _HANGUL, _words_re
+
+
+@dataclass
+class NameRules:
+    """The compiled ``names`` section of extraction.yaml."""
+
+    cap_seq: re.Pattern[str]
+    suffix_en: frozenset[str]
+    descriptor_before_en: re.Pattern[str]
+    appositive_en: re.Pattern[str]
+    ticker_after: re.Pattern[str]
+    based_before: re.Pattern[str]
+    place_after_en: re.Pattern[str]
+    not_names: frozenset[str]
+    ko_word: re.Pattern[str]
+    ko_particles: tuple[str, ...]
+    suffix_ko: tuple[str, ...]
+    gov_suffix_ko: tuple[str, ...]
+    descriptors_ko: tuple[str, ...]
+    place_after_ko: frozenset[str]
+    media_re: re.Pattern[str]
+    demonyms: dict[str, str]
+    anaphora_en: re.Pattern[str]
+    anaphora_ko: re.Pattern[str]
+    pair_anaphora: re.Pattern[str]
+
+
+def compile_name_rules(data: Mapping[str, Any], ko_particles: Iterable[str]) -> NameRules:
+    n = data["names"]
+    desc = _words_re(n["descriptors_en"])
+    tok = r"(?:[A-Z][\w&'’.\-]*|[A-Z]{2,}[\w&\-]*|\d[\w\-]*[A-Z][\w\-]*)"
+    demonyms = {str(w): code for code, ws in n["demonyms"].items() for w in ws}
+    return NameRules(
+        cap_seq=re.compile(rf"(?<![\w&'’\-]){tok}(?:(?:\s+|\s*&\s*)(?:{tok}|of(?=\s+[A-Z])|de(?=\s+[A-Z])))*"
+                           rf"(?:,\s+(?:Ltd|Inc|LLC|S\.A|Co)\.?)?"),
+        suffix_en=frozenset(str(w).rstrip(".").lower() for w in n["company_suffixes_en"]),
+        descriptor_before_en=re.compile(rf"(?:\b(?:{desc})|-based|-listed|’s|'s)\s+\Z", re.IGNORECASE),
+        appositive_en=re.compile(rf"\A,\s+(?:a|an|the|its)\s+(?:[\w’'\-]+\s+){{0,5}}?(?:{desc})\b",
+                                 re.IGNORECASE),
+        ticker_after=re.compile(rf"\A\s*\((?:{_words_re(n['exchanges'])})\s*:\s*[A-Z0-9.]{{1,8}}\)"),
+        based_before=re.compile(r"([A-Z][\w.]+(?:\s[A-Z][\w.]+)?)-based\s+\Z"),
+        place_after_en=re.compile(rf"\A\s+(?:{_words_re(n['place_followers_en'])})\b", re.IGNORECASE),
+        not_names=frozenset(str(w) for w in n["not_names_en"]),
+        ko_word=re.compile(rf"(?<![{_HANGUL}A-Za-z0-9])[{_HANGUL}A-Za-z0-9&·]*[{_HANGUL}][{_HANGUL}A-Za-z0-9&·]*"
+                           rf"|(?<![{_HANGUL}A-Za-z0-9])[A-Z][A-Za-z0-9&]+(?=[{_HANGUL}(（])"),
+        ko_particles=tuple(sorted((str(p) for p in ko_particles), key=len, reverse=True)),
+        suffix_ko=tuple(sorted((str(s) for s in n["company_suffixes_ko"]), key=len, reverse=True)),
+        gov_suffix_ko=tuple(str(s) for s in n["government_suffixes_ko"]),
+        descriptors_ko=tuple(sorted((str(s) for s in n["descriptors_ko"]), key=len, reverse=True)),
+        place_after_ko=frozenset(str(s) for s in n["place_followers_ko"]),
+        media_re=re.compile(_words_re(n["media_cues"])),
+        demonyms=demonyms,
+        anaphora_en=re.compile(rf"\b(?:{_words_re(n['company_anaphora_en'])})\b", re.IGNORECASE),
+        anaphora_ko=re.compile(_words_re(n["company_anaphora_ko"])),
+        pair_anaphora=re.compile(rf"(?:{_words_re(n['pair_anaphora_ko'])})|\b(?:{_words_re(n['pair_anaphora_en'])})\b",
+                                 re.IGNORECASE),
+    )
+
+
+@dataclass
+class Name:
+    """An organisation found by cue: its span, name, type, country and other spellings."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    strong: bool
+    country: str | None = None
+    aliases: list[str] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- English
+
+
+def _trim_en(text: str, start: int, R: NameRules) -> tuple[str, int, str | None]:
+    """Drop leading stop words and a possessive owner ("Japan’s SoftBank" → SoftBank, owner Japan)."""
+    owner = None
+    m = re.search(r"\A(.*?)['’]s\s+(?=[A-Z])", text)
+    if m:
+        owner = m.group(1)
+        start += m.end()
+        text = text[m.end():]
+    words = text.split()
+    while words and (words[0] in R.not_names or words[0].rstrip(".,") in R.not_names):
+        cut = text.index(words[0]) + len(words[0])
+        rest = text[cut:]
+        start += cut + (len(rest) - len(rest.lstrip()))
+        text = rest.lstrip()
+        words = words[1:]
+    text = re.sub(r"['’]s\Z", "", text)
+    text = text.rstrip(",") if not re.search(r"\b(?:Inc|Co|Ltd|Corp|S\.A)\.\Z", text) else text
+    if text.endswith(".") and not re.search(r"\b(?:Inc|Co|Ltd|Corp|S\.A|L\.P)\.\Z", text):
+        text = text[:-1]
+    return text, start, owner
+
+
+def english_names(body: str, R: NameRules, skip: list[tuple[int, int]]) -> list[Name]:
+    out: list[Name] = []
+    for m in R.cap_seq.finditer(body):
+        if any(a <= m.start() < b for a, b in skip):
+            continue
+        text, s, owner = _trim_en(m.group(), m.start(), R)
+        words = text.split()
+        if not words or (len(words) == 1 and (words[0] in R.not_names or len(words[0]) < 2)):
+            continue
+        e = s + len(text)
+        last = words[-1].rstrip(".").lower()
+        before, after = body[max(0, s - 40):s], body[e:e + 80]
+        if R.place_after_en.match(after) or R.media_re.search(after[:12]):
+            continue
+        suffix = len(words) >= 2 and last in R.suffix_en
+        cue = bool(R.descriptor_before_en.search(before) or R.appositive_en.match(after)
+                   or R.ticker_after.match(after))
+        country = _country_before(before, R, owner)
+        out.append(Name(s, e, text, "company", suffix or cue, country))
+    return out
+
+
+def _country_before(before: str, R: NameRules, owner: str | None) -> str | None:
+    for word in ([owner] if owner else []) + re.findall(r"[\w.\-’']+", before)[-4:][::-1]:
+        code = R.demonyms.get(word) or R.demonyms.get(re.sub(r"['’]s\Z", "", word))
+        if code:
+            return code
+    return None
+
+
+# ----------------------------------------------------------------------------- Korean
+
+
+def _strip_particle(word: str, R: NameRules) -> str:
+    for p in R.ko_particles:
+        if word.endswith(p) and len(word) - len(p) >= 2:
+            return word[: -len(p)]
+    return word
+
+
+def korean_names(body: str, R: NameRules, skip: list[tuple[int, int]], known: set[str]) -> list[Name]:
+    """Korean candidates, checked by the analyser in one call."""
+    cands: list[tuple[int, str, str, str | None, bool]] = []  # start, stem, kind, bracket, strong
+    words = [(m.start(), m.group()) for m in R.ko_word.finditer(body)]
+    for k, (s, w) in enumerate(words):
+        if any(a <= s < b for a, b in skip):
+            continue
+        stem = _strip_particle(w, R)
+        e = s + len(stem)
+        br = re.match(r"[(（]([A-Za-z][A-Za-z0-9 &.,'\-]{1,40})[)）]", body[e:e + 45]) if stem == w else None
+        prev = words[k - 1][1] if k > 0 and words[k - 1][0] + len(words[k - 1][1]) + 2 >= s else ""
+        desc = any(prev.endswith(d) for d in R.descriptors_ko)
+        suffix = any(stem.endswith(x) and len(stem) >= len(x) + 2 for x in R.suffix_ko)
+        mixed = bool(re.search(r"[A-Za-z]", stem) and re.search(f"[{_HANGUL}]", stem))
+        if stem in known or stem in R.descriptors_ko or len(stem) < 2:
+            continue
+        if br or desc or suffix or mixed:
+            cands.append((s, stem, "company", br.group(1).strip() if br else None, bool(br or desc or suffix)))
+    ok = proper_noun_words([c[1] for c in cands])
+    out: list[Name] = []
+    for (s, stem, ptype, bracket, strong), good in zip(cands, ok, strict=True):
+        if not good:
+            continue
+        nxt = re.match(rf"\s*([{_HANGUL}]+)", body[s + len(stem) + (len(bracket) + 2 if bracket else 0):][:12])
+        if nxt and _strip_particle(nxt.group(1), R) in R.place_after_ko:
+            continue
+        if R.media_re.match(body[s + len(stem):s + len(stem) + 8]):
+            continue
+        name = Name(s, s + len(stem), stem, ptype, strong, None, [bracket] if bracket else [])
+        _extend_korean(body, name, words, R, known)
+        out.append(name)
+    return out
+
+
+def _extend_korean(body: str, name: Name, words: list[tuple[int, str]], R: NameRules, known: set[str]) -> None:
+    """"파루 그라파이트(FARU Graphite)": a two-word Latin name takes the Korean word before it too;
+    a country or nationality word right before gives the country."""
+    prev = [(s, w) for s, w in words if s < name.start and s + len(w) >= name.start - 2]
+    if not prev:
+        return
+    ps, pw = prev[-1]
+    code = R.demonyms.get(pw)
+    if pw in known or code:
+        name.country = code
+        return
+    if name.aliases and len(name.aliases[0].split()) >= 2 and _strip_particle(pw, R) == pw \
+            and not any(pw.endswith(d) for d in R.descriptors_ko) and proper_noun_words([pw])[0]:
+        name.text = body[ps:name.end]
+        name.start = ps
