@@ -44,6 +44,12 @@ def keep_mention(body: str, m: _Mention, info: Mapping[str, PartyInfo], L: Extra
             return False
     if len(m.text) == 1 and _CJK.match(after[:1] or " "):
         return False
+    if after[:1] == "$":
+        return False  # "US$5 million": a currency, not the country
+    if m.text[-1:].isascii() and re.match("[가-힣]", after[:1]) and not after.startswith(L.particle_starts):
+        return False  # "LG화학": the start of a longer Korean name
+    if re.match("[가-힣]", m.text[-1:]) and re.match("[A-Za-z0-9]", after[:1]):
+        return False  # "삼성SDI": the start of a longer name
     if p.type == "government" and p.parent:
         if _other_country_before(body, m, info, L, clause_start):
             return False
@@ -79,9 +85,13 @@ def _owner_near(body: str, m: _Mention, p: PartyInfo, L: ExtractionLexicon) -> b
 
 
 _EN_PLACE_BEFORE = re.compile(r"\b(?:in|into|across|at|throughout|within|outside|inside|based in|located in|"
-                              r"operations in|mine in|project in|plant in|facility in)\s+(?:the\s+)?\Z", re.IGNORECASE)
+                              r"operations in|mine in|project in|plant in|facility in|sourced from|imported from|imports from)\s+(?:the\s+)?\Z", re.IGNORECASE)
 _EN_NATIONALITY_AFTER = re.compile(r"\A(?:['’]s\s+(?=[A-Z][a-z]*[A-Z]|[A-Z][a-z]+\s+[A-Z])|-(?:based|listed|headquartered)\b)")
-_KO_PLACE_AFTER = re.compile(r"\A(?:에서|에|으로|로|내|산|현지)(?![가-힣])")
+_KO_PLACE_AFTER = re.compile(r"\A(?:에서|에|으로|로|내|산|현지)(?![가-힣])|\A\s+(?!정부|당국)[가-힣A-Za-z]")
+_EN_FUNCTION = re.compile(r"\A\s+(?:and|or|to|on|in|with|for|as|at|by|from|of|that|which|who|the|a|an|over|"
+                          r"under|since|after|before|but|while|its|their|has|have|had|will|would|can|could|"
+                          r"should|may|might|must|is|was|are|were|be|been|also|not|now|still|already|said|says)\b")
+_EN_MODIFIED = re.compile(r"\A\s+(?:[A-Z]{2,}\b|[a-z][a-z\-]+)")
 
 
 def country_is_place(body: str, m: _Mention, sentence_start: int, next_mention_start: int | None) -> bool:
@@ -94,5 +104,8 @@ def country_is_place(body: str, m: _Mention, sentence_start: int, next_mention_s
     if next_mention_start is not None and 0 <= next_mention_start - m.end <= 1:
         return True
     if m.text[:1].isascii():
-        return bool(_EN_PLACE_BEFORE.search(before) or _EN_NATIONALITY_AFTER.match(after))
+        if _EN_PLACE_BEFORE.search(before) or _EN_NATIONALITY_AFTER.match(after):
+            return True
+        # "US IRA tax credits", "U.S. ride hailing firm": the country modifies a noun
+        return bool(_EN_MODIFIED.match(after)) and not _EN_FUNCTION.match(after) and not _EN_ACT.match(after)
     return bool(_KO_PLACE_AFTER.match(after))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from typing import Any
@@ -31,36 +32,32 @@ def load_seconds() -> float | None:
     return _STATE.get("load_seconds")
 
 
-def proper_noun_words(words: list[str]) -> list[bool]:
-    """For each word (a particle-free Korean word), whether it reads as a name.
+_NOUNISH = ("NNP", "NNG", "NNB", "NR", "SL", "SH", "SN", "XPN", "XSN", "W_SERIAL")
 
-    A name starts with a proper noun (NNP), a Latin word (SL) or an unknown word, and has no
-    verb or ending inside. All words go to the analyser in one call, one per line.
+
+def proper_noun_words(words: list[str]) -> list[tuple[bool, bool]]:
+    """For each word (a particle-free Korean word): whether the analyser finds only nouns and
+    foreign words in it (no verb, ending or particle), and whether one of them is a proper noun,
+    a Latin word or a word it does not know. All words go to the analyser in one call.
     """
     if not words:
         return []
     kiwi = analyser()
-    text = "\n".join(words)
-    tokens = kiwi.tokenize(text)
     starts = []
     pos = 0
     for w in words:
         starts.append(pos)
         pos += len(w) + 1
-    out = [False] * len(words)
-    first: list[Any] = [None] * len(words)
-    bad = [False] * len(words)
-    import bisect
-
-    for tok in tokens:
+    ok = [True] * len(words)
+    seen = [False] * len(words)
+    proper = [False] * len(words)
+    for tok in kiwi.tokenize("\n".join(words)):
         i = bisect.bisect_right(starts, tok.start) - 1
         if i < 0:
             continue
-        if first[i] is None:
-            first[i] = tok
-        if tok.tag[:1] in ("V", "E") or tok.tag in ("XSV", "XSA", "MAG", "JKS", "JKO"):
-            bad[i] = True
-    for i, tok in enumerate(first):
-        if tok is not None and not bad[i]:
-            out[i] = tok.tag in ("NNP", "SL", "SH") or bool(getattr(tok, "oov", False))
-    return out
+        seen[i] = True
+        if tok.tag not in _NOUNISH:
+            ok[i] = False
+        if tok.tag in ("NNP", "SL", "SH") or getattr(tok, "oov", False):
+            proper[i] = True
+    return [(a and b, c) for a, b, c in zip(ok, seen, proper, strict=True)]

@@ -43,15 +43,18 @@ class NameRules:
     anaphora_en: re.Pattern[str]
     anaphora_ko: re.Pattern[str]
     pair_anaphora: re.Pattern[str]
+    place_words: frozenset[str]
+    product_re: re.Pattern[str]
+    media_words: tuple[str, ...]
 
 
 def compile_name_rules(data: Mapping[str, Any], ko_particles: Iterable[str]) -> NameRules:
     n = data["names"]
     desc = _words_re(n["descriptors_en"])
-    tok = r"(?:[A-Z][\w&'’.\-]*|[A-Z]{2,}[\w&\-]*|\d[\w\-]*[A-Z][\w\-]*)"
+    tok = r"(?:[A-Z][A-Za-z0-9&'’.\-]*|\d[A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)(?![가-힣A-Za-z0-9])"
     demonyms = {str(w): code for code, ws in n["demonyms"].items() for w in ws}
     return NameRules(
-        cap_seq=re.compile(rf"(?<![\w&'’\-]){tok}(?:(?:\s+|\s*&\s*)(?:{tok}|of(?=\s+[A-Z])|de(?=\s+[A-Z])))*"
+        cap_seq=re.compile(rf"(?<![A-Za-z0-9가-힣&'’\-]){tok}(?:(?:\s+|\s*&\s*)(?:{tok}|of(?=\s+[A-Z])|de(?=\s+[A-Z])))*"
                            rf"(?:,\s+(?:Ltd|Inc|LLC|S\.A|Co)\.?)?"),
         suffix_en=frozenset(str(w).rstrip(".").lower() for w in n["company_suffixes_en"]),
         descriptor_before_en=re.compile(rf"(?:\b(?:{desc})|-based|-listed|’s|'s)\s+\Z", re.IGNORECASE),
@@ -72,6 +75,9 @@ def compile_name_rules(data: Mapping[str, Any], ko_particles: Iterable[str]) -> 
         demonyms=demonyms,
         anaphora_en=re.compile(rf"\b(?:{_words_re(n['company_anaphora_en'])})\b", re.IGNORECASE),
         anaphora_ko=re.compile(_words_re(n["company_anaphora_ko"])),
+        place_words=frozenset(str(w).lower() for w in n["place_followers_en"]),
+        product_re=re.compile(rf"(?:{_words_re(data['products']['name_words'])})", re.IGNORECASE),
+        media_words=tuple(str(w) for w in n["media_cues"] if re.match(f"[{_HANGUL}]", str(w))),
         pair_anaphora=re.compile(rf"(?:{_words_re(n['pair_anaphora_ko'])})|\b(?:{_words_re(n['pair_anaphora_en'])})\b",
                                  re.IGNORECASE),
     )
@@ -118,20 +124,30 @@ def _trim_en(text: str, start: int, R: NameRules) -> tuple[str, int, str | None]
 def english_names(body: str, R: NameRules, skip: list[tuple[int, int]]) -> list[Name]:
     out: list[Name] = []
     for m in R.cap_seq.finditer(body):
-        if any(a <= m.start() < b for a, b in skip):
-            continue
-        text, s, owner = _trim_en(m.group(), m.start(), R)
+        raw, raw_start = m.group(), m.start()
+        inside = [b for a, b in skip if a <= raw_start < b]
+        if inside:  # "Japan’s SoftBank Group Corp": the known part is taken, the rest may be a name
+            cut = max(inside) - raw_start
+            rest = re.match(r"(?:['’]s)?\s+", raw[cut:])
+            if not rest or cut >= len(raw):
+                continue
+            raw, raw_start = raw[cut + rest.end():], raw_start + cut + rest.end()
+            if any(a <= raw_start < b for a, b in skip) or not raw[:1].isupper():
+                continue
+        text, s, owner = _trim_en(raw, raw_start, R)
         words = text.split()
         if not words or (len(words) == 1 and (words[0] in R.not_names or len(words[0]) < 2)):
             continue
         e = s + len(text)
         last = words[-1].rstrip(".").lower()
         before, after = body[max(0, s - 40):s], body[e:e + 80]
-        if R.place_after_en.match(after) or R.media_re.search(after[:12]):
+        if R.place_after_en.match(after) or R.media_re.search(after[:12]) or last in R.place_words:
+            continue
+        if R.product_re.search(text):
             continue
         suffix = len(words) >= 2 and last in R.suffix_en
         cue = bool(R.descriptor_before_en.search(before) or R.appositive_en.match(after)
-                   or R.ticker_after.match(after))
+                   or R.ticker_after.match(after) or re.match(r"\A\s?\([A-Z]{2,6}\)", after))
         country = _country_before(before, R, owner)
         out.append(Name(s, e, text, "company", suffix or cue, country))
     return out
@@ -169,24 +185,42 @@ def korean_names(body: str, R: NameRules, skip: list[tuple[int, int]], known: se
         desc = any(prev.endswith(d) for d in R.descriptors_ko)
         suffix = any(stem.endswith(x) and len(stem) >= len(x) + 2 for x in R.suffix_ko)
         mixed = bool(re.search(r"[A-Za-z]", stem) and re.search(f"[{_HANGUL}]", stem))
-        if stem in known or stem in R.descriptors_ko or len(stem) < 2:
+        if stem in known or stem in R.descriptors_ko or len(stem) < 2 or stem in R.not_names:
             continue
-        if br or desc or suffix or mixed:
-            cands.append((s, stem, "company", br.group(1).strip() if br else None, bool(br or desc or suffix)))
+        if R.product_re.search(stem) or any(stem.endswith(c) for c in R.media_words):
+            continue
+        if re.fullmatch(r"[A-Za-z]{1,2}", stem):
+            continue
+        if br and br.group(1).strip() in R.not_names:
+            br = None
+        national = bool(prev) and (prev in known or prev in R.demonyms)
+        if br or desc or suffix or mixed or (national and stem != w):
+            cands.append((s, stem, "company", br.group(1).strip() if br else None,
+                          bool(br or desc or national or mixed)))
     ok = proper_noun_words([c[1] for c in cands])
     out: list[Name] = []
-    for (s, stem, ptype, bracket, strong), good in zip(cands, ok, strict=True):
-        if not good:
-            continue
+    for (s, stem, ptype, bracket, cued), (nounish, proper) in zip(cands, ok, strict=True):
+        if not nounish or not (cued or proper):
+            continue  # a suffix alone needs a proper noun in the word (톈치리튬 yes, 이차전지배터리 no)
+        strong = True
         nxt = re.match(rf"\s*([{_HANGUL}]+)", body[s + len(stem) + (len(bracket) + 2 if bracket else 0):][:12])
-        if nxt and _strip_particle(nxt.group(1), R) in R.place_after_ko:
+        if nxt and _strip_particle(nxt.group(1), R) in R.place_after_ko or _ever_a_place(body, stem, R):
             continue
-        if R.media_re.match(body[s + len(stem):s + len(stem) + 8]):
+        tail = s + len(stem) + (len(bracket) + 2 if bracket else 0)
+        if R.media_re.match(body[tail:tail + 8]):
             continue
         name = Name(s, s + len(stem), stem, ptype, strong, None, [bracket] if bracket else [])
         _extend_korean(body, name, words, R, known)
         out.append(name)
     return out
+
+
+def _ever_a_place(body: str, stem: str, R: NameRules) -> bool:
+    """Whether some mention of the word is followed by a place word (상하이 공장, … 광산)."""
+    for m in re.finditer(re.escape(stem) + rf"\s*([{_HANGUL}]+)", body):
+        if _strip_particle(m.group(1), R) in R.place_after_ko:
+            return True
+    return False
 
 
 def _extend_korean(body: str, name: Name, words: list[tuple[int, str]], R: NameRules, known: set[str]) -> None:
@@ -201,6 +235,6 @@ def _extend_korean(body: str, name: Name, words: list[tuple[int, str]], R: NameR
         name.country = code
         return
     if name.aliases and len(name.aliases[0].split()) >= 2 and _strip_particle(pw, R) == pw \
-            and not any(pw.endswith(d) for d in R.descriptors_ko) and proper_noun_words([pw])[0]:
+            and not any(pw.endswith(d) for d in R.descriptors_ko) and proper_noun_words([pw])[0][0]:
         name.text = body[ps:name.end]
         name.start = ps

@@ -32,7 +32,8 @@ def _find_parties(body: str, L: ExtractionLexicon, sentences: list[_Sentence]) -
     titlecase = _titlecase_spans(body, sentences)
     names = _pattern_names(body, L, lexical, titlecase)
     skip = [(m.start, m.end) for m in lexical] + titlecase
-    names += english_names(body, L.names, skip + [(n.start, n.end) for n in names])
+    names += [n for n in english_names(body, L.names, skip + [(n.start, n.end) for n in names])
+              if n.strong or _recurs(body, n)]
     if _IS_HANGUL.search(body):
         country_words = {a["alias"]: L.parties[a["party_id"]].country for a in L.lex.rows["party_alias"]
                          if L.parties[a["party_id"]].type == "government"}

@@ -84,7 +84,8 @@ def party_of_group(group: list[Name], L: ExtractionLexicon) -> tuple[PartyInfo, 
         forms.append(short)
     country = next((n.country for n in group if n.country), None)
     ko = next((f for f in forms if re.search(f"[{_HANGUL}]", f)), None)
-    pid = "unknown:" + (slugify(name) or norm(name))
+    slug = slugify(name)
+    pid = "unknown:" + (slug if slug and not re.search(f"[{_HANGUL}]", name) else norm(name) or slug)
     return PartyInfo(pid, name, ko, head.type, country, None, known=False), forms
 
 
