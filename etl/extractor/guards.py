@@ -106,6 +106,8 @@ def country_is_place(body: str, m: _Mention, sentence_start: int, next_mention_s
     if m.text[:1].isascii():
         if _EN_PLACE_BEFORE.search(before) or _EN_NATIONALITY_AFTER.match(after):
             return True
+        if re.search(r"(?:[A-Z][a-z]+,|(?<![.!?]\s)(?<!\A)\b(?!The\b)[A-Z][A-Za-z]+)\s+\Z", before):
+            return True  # "Gwangyang, South Korea" (a place), "PE Hub Canada" (part of a name)
         # "US IRA tax credits", "U.S. ride hailing firm": the country modifies a noun
         return bool(_EN_MODIFIED.match(after)) and not _EN_FUNCTION.match(after) and not _EN_ACT.match(after)
     return bool(_KO_PLACE_AFTER.match(after))

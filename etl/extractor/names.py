@@ -44,6 +44,8 @@ class NameRules:
     anaphora_ko: re.Pattern[str]
     pair_anaphora: re.Pattern[str]
     place_words: frozenset[str]
+    not_last_en: frozenset[str]
+    place_suffix_ko: tuple[str, ...]
     product_re: re.Pattern[str]
     media_words: tuple[str, ...]
 
@@ -75,6 +77,8 @@ def compile_name_rules(data: Mapping[str, Any], ko_particles: Iterable[str]) -> 
         demonyms=demonyms,
         anaphora_en=re.compile(rf"\b(?:{_words_re(n['company_anaphora_en'])})\b", re.IGNORECASE),
         anaphora_ko=re.compile(_words_re(n["company_anaphora_ko"])),
+        not_last_en=frozenset(str(w).lower() for w in n["not_last_words_en"]),
+        place_suffix_ko=tuple(str(w) for w in n["place_suffixes_ko"]),
         place_words=frozenset(str(w).lower() for w in n["place_followers_en"]),
         product_re=re.compile(rf"(?:{_words_re(data['products']['name_words'])})", re.IGNORECASE),
         media_words=tuple(str(w) for w in n["media_cues"] if re.match(f"[{_HANGUL}]", str(w))),
@@ -143,7 +147,7 @@ def english_names(body: str, R: NameRules, skip: list[tuple[int, int]]) -> list[
         before, after = body[max(0, s - 40):s], body[e:e + 80]
         if R.place_after_en.match(after) or R.media_re.search(after[:12]) or last in R.place_words:
             continue
-        if R.product_re.search(text):
+        if R.product_re.search(text) or last in R.not_last_en or words[0].lower().endswith("ing"):
             continue
         suffix = len(words) >= 2 and last in R.suffix_en
         cue = bool(R.descriptor_before_en.search(before) or R.appositive_en.match(after)
@@ -193,15 +197,15 @@ def korean_names(body: str, R: NameRules, skip: list[tuple[int, int]], known: se
             continue
         if br and br.group(1).strip() in R.not_names:
             br = None
-        national = bool(prev) and (prev in known or prev in R.demonyms)
+        national = bool(prev) and (prev in known or prev in R.demonyms) and not stem.endswith(R.place_suffix_ko)
         if br or desc or suffix or mixed or (national and stem != w):
             cands.append((s, stem, "company", br.group(1).strip() if br else None,
-                          bool(br or desc or national or mixed)))
+                          bool(br or desc or mixed)))
     ok = proper_noun_words([c[1] for c in cands])
     out: list[Name] = []
     for (s, stem, ptype, bracket, cued), (nounish, proper) in zip(cands, ok, strict=True):
         if not nounish or not (cued or proper):
-            continue  # a suffix alone needs a proper noun in the word (톈치리튬 yes, 이차전지배터리 no)
+            continue  # a suffix or a nationality alone needs a proper noun (톈치리튬 yes, 이차전지배터리 no)
         strong = True
         nxt = re.match(rf"\s*([{_HANGUL}]+)", body[s + len(stem) + (len(bracket) + 2 if bracket else 0):][:12])
         if nxt and _strip_particle(nxt.group(1), R) in R.place_after_ko or _ever_a_place(body, stem, R):

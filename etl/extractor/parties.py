@@ -76,16 +76,31 @@ def _lexicon_mentions(body: str, L: ExtractionLexicon, sentences: list[_Sentence
 def _drop_places(body: str, mentions: list[_Mention], info: dict[str, PartyInfo], starts: list[int],
                  sentences: list[_Sentence]) -> list[_Mention]:
     mentions = sorted(mentions, key=lambda x: (x.start, x.end))
+    countries = [m for m in mentions if info[m.pid].type == "government" and info[m.pid].parent is None]
     out = []
     for k, m in enumerate(mentions):
         p = info[m.pid]
-        if p.type == "government" and p.parent is None and p.known:
+        if p.type == "government" and p.parent is None and p.known and not _enumerated(body, m, countries):
             nxt = next((x.start for x in mentions[k + 1:] if x.start >= m.end), None)
             sent_start = sentences[_sentence_at(starts, m.start)].start if sentences else 0
             if country_is_place(body, m, sent_start, nxt):
                 continue
         out.append(m)
     return out
+
+
+_LIST_SEP = re.compile(r"\A\s*(?:,|·|/|및|와|과|and|or|, and)\s*\Z")
+
+
+def _enumerated(body: str, m: _Mention, countries: list[_Mention]) -> bool:
+    """"영국, 일본, 인도 …", "the US, Japan and Australia": a country in a list of countries."""
+    for c in countries:
+        if c is m:
+            continue
+        gap = body[c.end:m.start] if c.end <= m.start else body[m.end:c.start] if m.end <= c.start else None
+        if gap is not None and len(gap) <= 6 and _LIST_SEP.match(gap):
+            return True
+    return False
 
 
 _PARTY_POSITION = re.compile(r"\b(?:with|to|from|between|by|and)\s+\Z")
@@ -136,6 +151,8 @@ def _titlecase_spans(body: str, sentences: list[_Sentence]) -> list[tuple[int, i
     """Headline-style sentences (most words capitalised): no pattern names are read there."""
     out = []
     for s in sentences:
+        if _IS_HANGUL.search(body[s.start:s.end]):
+            continue  # Latin words in a Korean sentence are names, not a headline
         words = re.findall(r"[A-Za-z][A-Za-z'’-]*", body[s.start:s.end])
         if len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) >= 0.6:
             out.append((s.start, s.end))
