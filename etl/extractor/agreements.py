@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -83,6 +84,11 @@ def _clause_parties(v: _SentenceView, clause: int, identity: str | None) -> list
         cparties = [_Mention(sent.start, sent.start, "", v.topic[i])]
     if identity is not None and not cparties:
         cparties = [m for m in sp if info[m.pid].type != "initiative"]
+    if (not own_subject and i > 0 and v.topic[i - 1] and cparties
+            and all(_marked_role(res.body, m, L.data["supply_direction"]) == "buyer" for m in cparties)
+            and v.topic[i - 1] not in {m.pid for m in cparties}):
+        # "2019년 SK이노베이션에게 약 3만톤 …": the seller is the previous sentence's subject
+        cparties = [_Mention(sent.start, sent.start, "", v.topic[i - 1])] + cparties
     pids = list(dict.fromkeys(m.pid for m in cparties))
     parent = info[identity].parent if identity else None
     if parent and parent not in pids:
@@ -90,7 +96,7 @@ def _clause_parties(v: _SentenceView, clause: int, identity: str | None) -> list
     return pids
 
 
-def _roles(v: _SentenceView, kind: str, pids: list[str], parent: str | None) -> dict[str, str]:
+def _roles(v: _SentenceView, kind: str, pids: list[str], parent: str | None, clause: int) -> dict[str, str]:
     roles = v.L.roles.get(kind, v.L.roles["other"])
     sub = v.subj if v.subj in pids else pids[0]
     parties: dict[str, str] = {}
@@ -103,7 +109,44 @@ def _roles(v: _SentenceView, kind: str, pids: list[str], parent: str | None) -> 
             parties[pid] = roles["government_other"]
         else:
             parties[pid] = roles["other"]
+    if kind in v.L.data["supply_direction"]["kinds"]:
+        _direction(v, clause, parties, sub)
     return parties
+
+
+def _direction(v: _SentenceView, clause: int, parties: dict[str, str], sub: str) -> None:
+    """Buyer and seller from the verb ("공급받는다" / "will supply … to") and from markers on the
+    parties (X에게, "to X": buyer; X로부터, "from X": seller)."""
+    d = v.L.data["supply_direction"]
+    res = v.res
+    a, b = res.sentences[v.i].clauses[clause]
+    text = res.body[a:b].lower()
+    buys = any(re.search(r"(?<![a-z])" + re.escape(w), text) for w in d["buyer_words"])
+    sells = any(re.search(r"(?<![a-z])" + re.escape(w), text) for w in d["seller_words"])
+    if buys or sells:
+        for pid in parties:
+            if parties[pid] in ("buyer", "seller"):
+                parties[pid] = ("buyer" if pid == sub else "seller") if buys else ("seller" if pid == sub else "buyer")
+    for m in v.by_sent["p"][v.i]:
+        if m.pid not in parties or not a <= m.start < b:
+            continue
+        role = _marked_role(res.body, m, d)
+        if role:
+            parties[m.pid] = role
+
+
+def _marked_role(body: str, m: _Mention, d: dict[str, Any]) -> str | None:
+    after = body[m.end:m.end + 6]
+    before = body[max(0, m.start - 8):m.start].lower().split()
+    if after.startswith(tuple(d["recipient_markers_ko"])):
+        return "buyer"
+    if after.startswith(tuple(d["source_markers_ko"])):
+        return "seller"
+    if before and before[-1] in d["recipient_before_en"]:
+        return "buyer"
+    if before and before[-1] in d["source_before_en"]:
+        return "seller"
+    return None
 
 
 def _make_agreement(v: _SentenceView, kind: str, anchor: int, clause: int, identity: str | None) -> None:
@@ -121,8 +164,26 @@ def _make_agreement(v: _SentenceView, kind: str, anchor: int, clause: int, ident
         if st_ and a <= pos < b and (cst is None or L.status_rank[st_] < L.status_rank[cst]):
             cst = st_
     st = cst or v.status or L.default_status.get(kind) or L.default_status["*"]
-    res.agreements.append(_Agreement(kind, st, i, sent.start, sent.end, anchor, identity,
-                                     _roles(v, kind, pids, parent), mins, v.announced, {i}))
+    roles = _roles(v, kind, pids, parent, clause)
+    for part, part_anchor in _split_by_recipient(v, kind, roles, clause, anchor):
+        res.agreements.append(_Agreement(kind, st, i, sent.start, sent.end, part_anchor, identity,
+                                         part, list(mins), v.announced, {i}))
+
+
+def _split_by_recipient(v: _SentenceView, kind: str, roles: dict[str, str], clause: int,
+                        anchor: int) -> list[tuple[dict[str, str], int]]:
+    """"X에게 3만톤, Y에게 6만톤을 공급": one supply deal per marked recipient, each with the seller."""
+    if kind not in v.L.data["supply_direction"]["kinds"]:
+        return [(roles, anchor)]
+    a, b = v.res.sentences[v.i].clauses[clause]
+    marked = [m for m in v.by_sent["p"][v.i] if a <= m.start < b and m.pid in roles
+              and _marked_role(v.res.body, m, v.L.data["supply_direction"]) == "buyer"]
+    buyers = list(dict.fromkeys(m.pid for m in marked))
+    if len(buyers) < 2:
+        return [(roles, anchor)]
+    others = {p: r for p, r in roles.items() if p not in buyers}
+    first = {p: m.start for m in reversed(marked) for p in [m.pid]}
+    return [({**others, pid: "buyer"}, first[pid]) for pid in buyers]
 
 
 def _non_gov(pids: Iterable[str], info: Mapping[str, PartyInfo]) -> set[str]:

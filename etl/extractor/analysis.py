@@ -78,7 +78,10 @@ def _find_triggers(body: str, L: ExtractionLexicon, pspans: list[tuple[int, int]
         for m in rx.finditer(body):
             if not _overlaps(m.start(), m.end(), pspans, pstarts):
                 triggers.append((m.start(), m.end(), kind))
-    return sorted(triggers)
+    stake = L.stake_re
+    buying = {"offtake", "supply_contract", "supply_plan"}
+    # "will buy up to 9.9 percent stake": buying a stake is an investment
+    return sorted((s, e, "investment" if k in buying and stake.match(body, e) else k) for s, e, k in triggers)
 
 
 def _index_by_sentence(sent_starts: list[int], signals: Mapping[str, list[Any]]) -> dict[str, list[list[Any]]]:

@@ -69,6 +69,7 @@ class ExtractionLexicon:
     units: UnitLexicon
     names: NameRules
     particle_starts: tuple[str, ...]
+    stake_re: re.Pattern[str]
     alias_norms: list[str]
     alias_norm_pid: dict[str, str]
     data: dict[str, Any] = field(default_factory=dict)
@@ -127,7 +128,8 @@ def load_extraction_lexicon(seeds_dir: str | Path | None = None) -> ExtractionLe
         claim_topics=[(re.compile(_words_re(ws), re.IGNORECASE), t) for t, ws in data["claim_topics"].items()],
         country_ko_re=re.compile(r"(?:" + _words_re(country_names) + r")(?:'s|’s|의)?\s*\Z"),
         units=load_units(_reference_file(root, "units.yaml")),
-        names=compile_name_rules(data, data["ko_particles"]), particle_starts=tuple(str(p) for p in data["ko_particles"]), alias_norms=list(alias_norm_pid),
+        names=compile_name_rules(data, data["ko_particles"]), particle_starts=tuple(str(p) for p in data["ko_particles"]),
+        stake_re=re.compile(r"\A[^.;\n]{0,40}?(?:" + _words_re(data["stake_words"]) + ")", re.IGNORECASE), alias_norms=list(alias_norm_pid),
         alias_norm_pid=alias_norm_pid, data=data,
     )
 

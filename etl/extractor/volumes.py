@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from etl import text as quantities
@@ -18,6 +20,11 @@ _DETERMINER_BEFORE = re.compile(r"(?:\b(?:the|these|those|both|all|its|their)\s+
 _CONVERSION = re.compile(r"\A\s*(?:[(\[]|,\s*(?:or|i\.e\.)\s*|/\s*)\s*\Z")
 
 
+_BARE_DOLLAR = re.compile(r"\A(?:up to\s+|about\s+|nearly\s+)?\$")
+_MARKED_DOLLAR = re.compile(r"\A(?:up to\s+|about\s+)?(?:US|U\.S\.)\s?\$")
+_APPROX = re.compile(r"approx|about|around|roughly|some|약|대략|가량", re.IGNORECASE)
+_PER_UNIT_AFTER = re.compile(r"\A\s*(?:\([^)]{0,30}\)\s*)?(?:each|apiece|per share|a share|per unit|주당)", re.IGNORECASE)
+_RANGE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s?(?:[-–~]|to)\s?(\d[\d,]*(?:\.\d+)?)")
 _COORD = re.compile(r"\A\s*(?:,|and|or|및|와|과|·|/|&|, and|, or)\s*\Z")
 
 
@@ -33,8 +40,16 @@ def _volumes_of_sentence(res: _Result, i: int, by_sent: dict[str, list[list[Any]
             continue
         if (prev is not None and prev.measure == "money" and q.measure == "money"
                 and _CONVERSION.match(body[prev.end:q.start])):
+            gap = body[prev.end:q.start + len(q.text)]
+            if _BARE_DOLLAR.match(prev.text) and _MARKED_DOLLAR.match(q.text):
+                # "$99.1 million (US$77.7 million)": the bare $ is the local dollar, the marked one USD
+                res.volumes = [v for v in res.volumes if v.q is not prev]
+            elif prev.unit == q.unit or _APPROX.search(gap):
+                prev = q
+                continue  # "$7 billion (approximately 9.25 trillion KRW)": the same amount again
+        if q.measure == "money" and _PER_UNIT_AFTER.match(body[q.end:q.end + 40]):
             prev = q
-            continue  # "$7 billion (approximately 9.25 trillion KRW)": the same amount again
+            continue  # "$1.12 (US$0.8784) each": a unit price, not an amount of the deal
         prev = q
         mins: list[str | None]
         if q.measure == "count":
@@ -55,10 +70,27 @@ def _volumes_of_sentence(res: _Result, i: int, by_sent: dict[str, list[list[Any]
                 break
         if best:
             pstart, pend, ptext = best[2].start, best[2].end, best[2].text
+        low = _range_low(q)
         for mn in mins:
             if mn:
                 vol_minerals[i].append(mn)
             res.volumes.append(_Volume(q, mn, i, pstart, pend, ptext))
+            if low is not None:
+                res.volumes.append(_Volume(low, mn, i, pstart, pend, ptext))
+
+
+def _range_low(q: quantities.Quantity) -> quantities.Quantity | None:
+    """"20-25%": the parser keeps the upper end (bound up_to); the lower end is a figure too."""
+    m = _RANGE.search(q.text)
+    if not m or q.bound != "up_to":
+        return None
+    try:
+        lo, hi = Decimal(m.group(1).replace(",", "")), Decimal(m.group(2).replace(",", ""))
+    except InvalidOperation:
+        return None
+    if not hi or lo >= hi:
+        return None
+    return replace(q, quantity=(q.quantity * lo / hi).normalize(), bound="at_least")
 
 
 def _nearest_minerals(body: str, q: quantities.Quantity, sm: list[tuple[int, int, str]],
