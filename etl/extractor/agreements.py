@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -121,8 +120,8 @@ def _direction(v: _SentenceView, clause: int, parties: dict[str, str], sub: str)
     res = v.res
     a, b = res.sentences[v.i].clauses[clause]
     text = res.body[a:b].lower()
-    buys = any(re.search(r"(?<![a-z])" + re.escape(w), text) for w in d["buyer_words"])
-    sells = any(re.search(r"(?<![a-z])" + re.escape(w), text) for w in d["seller_words"])
+    buys = bool(v.L.buyer_re.search(text))
+    sells = bool(v.L.seller_re.search(text))
     if buys or sells:
         for pid in parties:
             if parties[pid] in ("buyer", "seller"):

@@ -29,6 +29,11 @@ _KO_ACT = re.compile(r"\A(?:은|는|이|가|도|과|와|정부|당국|측)(?![�
 _POSSESSIVE_OR_ADJ = re.compile(r"\A(?:'s|’s)\s+[A-Z]|\A\s?[A-Z가-힣]")
 
 
+_HANGUL_START = re.compile("[가-힣]")
+_LATIN_START = re.compile("[A-Za-z0-9]")
+_NAME_BEFORE = re.compile(r"(?:[A-Z][a-z]+,|(?<![.!?]\s)(?<!\A)\b(?!The\b)[A-Z][A-Za-z]+)\s+\Z")
+
+
 def _is_country(info: PartyInfo) -> bool:
     return info.type == "government" and info.parent is None
 
@@ -46,9 +51,9 @@ def keep_mention(body: str, m: _Mention, info: Mapping[str, PartyInfo], L: Extra
         return False
     if after[:1] == "$":
         return False  # "US$5 million": a currency, not the country
-    if m.text[-1:].isascii() and re.match("[가-힣]", after[:1]) and not after.startswith(L.particle_starts):
+    if m.text[-1:].isascii() and _HANGUL_START.match(after) and not after.startswith(L.particle_starts):
         return False  # "LG화학": the start of a longer Korean name
-    if re.match("[가-힣]", m.text[-1:]) and re.match("[A-Za-z0-9]", after[:1]):
+    if _HANGUL_START.match(m.text[-1:]) and _LATIN_START.match(after):
         return False  # "삼성SDI": the start of a longer name
     if p.type == "government" and p.parent:
         if _other_country_before(body, m, info, L, clause_start):
@@ -106,7 +111,7 @@ def country_is_place(body: str, m: _Mention, sentence_start: int, next_mention_s
     if m.text[:1].isascii():
         if _EN_PLACE_BEFORE.search(before) or _EN_NATIONALITY_AFTER.match(after):
             return True
-        if re.search(r"(?:[A-Z][a-z]+,|(?<![.!?]\s)(?<!\A)\b(?!The\b)[A-Z][A-Za-z]+)\s+\Z", before):
+        if _NAME_BEFORE.search(before):
             return True  # "Gwangyang, South Korea" (a place), "PE Hub Canada" (part of a name)
         # "US IRA tax credits", "U.S. ride hailing firm": the country modifies a noun
         return bool(_EN_MODIFIED.match(after)) and not _EN_FUNCTION.match(after) and not _EN_ACT.match(after)

@@ -21,7 +21,8 @@ def analyser() -> Any:
                 from kiwipiepy import Kiwi
 
                 t0 = time.perf_counter()
-                kiwi = Kiwi(num_workers=-1)
+                kiwi = Kiwi(num_workers=-1)  # -1: analyse in the calling thread, no pool
+                kiwi.tokenize("한국")  # the language model loads on first use: load it now
                 _STATE["load_seconds"] = time.perf_counter() - t0
                 _STATE["kiwi"] = kiwi
     return kiwi

@@ -70,6 +70,8 @@ class ExtractionLexicon:
     names: NameRules
     particle_starts: tuple[str, ...]
     stake_re: re.Pattern[str]
+    buyer_re: re.Pattern[str]
+    seller_re: re.Pattern[str]
     alias_norms: list[str]
     alias_norm_pid: dict[str, str]
     data: dict[str, Any] = field(default_factory=dict)
@@ -129,6 +131,8 @@ def load_extraction_lexicon(seeds_dir: str | Path | None = None) -> ExtractionLe
         country_ko_re=re.compile(r"(?:" + _words_re(country_names) + r")(?:'s|’s|의)?\s*\Z"),
         units=load_units(_reference_file(root, "units.yaml")),
         names=compile_name_rules(data, data["ko_particles"]), particle_starts=tuple(str(p) for p in data["ko_particles"]),
+        buyer_re=re.compile(r"(?<![a-z])(?:" + _words_re(data["supply_direction"]["buyer_words"]) + ")"),
+        seller_re=re.compile(r"(?<![a-z])(?:" + _words_re(data["supply_direction"]["seller_words"]) + ")"),
         stake_re=re.compile(r"\A[^.;\n]{0,40}?(?:" + _words_re(data["stake_words"]) + ")", re.IGNORECASE), alias_norms=list(alias_norm_pid),
         alias_norm_pid=alias_norm_pid, data=data,
     )

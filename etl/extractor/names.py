@@ -17,7 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from etl.extractor.korean import proper_noun_words
-from etl.extractor.patterns import _HANGUL, _words_re
+from etl.extractor.patterns import _HANGUL, _in_spans, _words_re
+
+_OWNER = re.compile(r"\A(.*?)['’]s\s+(?=[A-Z])")
+_POSSESSIVE_END = re.compile(r"['’]s\Z")
+_ABBREV_END = re.compile(r"\b(?:Inc|Co|Ltd|Corp|S\.A|L\.P)\.\Z")
+_REST = re.compile(r"(?:['’]s)?\s+")
+_ACRONYM_AFTER = re.compile(r"\A\s?\([A-Z]{2,6}\)")
+_WORDS = re.compile(r"[\w.\-’']+")
+_LATIN_BRACKET = re.compile(r"[(（]([A-Za-z][A-Za-z0-9 &.,'\-]{1,40})[)）]")
+_LATIN = re.compile(r"[A-Za-z]")
+_HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
+_NEXT_WORD = re.compile(rf"\s*([{_HANGUL}]+)")
 
 
 @dataclass
@@ -44,6 +55,8 @@ class NameRules:
     anaphora_ko: re.Pattern[str]
     pair_anaphora: re.Pattern[str]
     place_words: frozenset[str]
+    particle_end: re.Pattern[str]
+    suffix_end: re.Pattern[str]
     not_last_en: frozenset[str]
     place_suffix_ko: tuple[str, ...]
     product_re: re.Pattern[str]
@@ -79,6 +92,8 @@ def compile_name_rules(data: Mapping[str, Any], ko_particles: Iterable[str]) -> 
         anaphora_ko=re.compile(_words_re(n["company_anaphora_ko"])),
         not_last_en=frozenset(str(w).lower() for w in n["not_last_words_en"]),
         place_suffix_ko=tuple(str(w) for w in n["place_suffixes_ko"]),
+        particle_end=re.compile("(?:" + "|".join(re.escape(str(p)) for p in sorted(ko_particles, key=len, reverse=True)) + r")\Z"),
+        suffix_end=re.compile("(?:" + _words_re(n["company_suffixes_ko"]) + r")\Z"),
         place_words=frozenset(str(w).lower() for w in n["place_followers_en"]),
         product_re=re.compile(rf"(?:{_words_re(data['products']['name_words'])})", re.IGNORECASE),
         media_words=tuple(str(w) for w in n["media_cues"] if re.match(f"[{_HANGUL}]", str(w))),
@@ -106,7 +121,7 @@ class Name:
 def _trim_en(text: str, start: int, R: NameRules) -> tuple[str, int, str | None]:
     """Drop leading stop words and a possessive owner ("Japan’s SoftBank" → SoftBank, owner Japan)."""
     owner = None
-    m = re.search(r"\A(.*?)['’]s\s+(?=[A-Z])", text)
+    m = _OWNER.search(text)
     if m:
         owner = m.group(1)
         start += m.end()
@@ -118,25 +133,32 @@ def _trim_en(text: str, start: int, R: NameRules) -> tuple[str, int, str | None]
         start += cut + (len(rest) - len(rest.lstrip()))
         text = rest.lstrip()
         words = words[1:]
-    text = re.sub(r"['’]s\Z", "", text)
-    text = text.rstrip(",") if not re.search(r"\b(?:Inc|Co|Ltd|Corp|S\.A)\.\Z", text) else text
-    if text.endswith(".") and not re.search(r"\b(?:Inc|Co|Ltd|Corp|S\.A|L\.P)\.\Z", text):
+    text = _POSSESSIVE_END.sub("", text)
+    abbreviated = _ABBREV_END.search(text)
+    text = text.rstrip(",") if not abbreviated else text
+    if text.endswith(".") and not abbreviated:
         text = text[:-1]
     return text, start, owner
 
 
+def _span_index(skip: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[int]]:
+    spans = sorted(skip)
+    return spans, [a for a, _ in spans]
+
+
 def english_names(body: str, R: NameRules, skip: list[tuple[int, int]]) -> list[Name]:
     out: list[Name] = []
+    spans, starts = _span_index(skip)
     for m in R.cap_seq.finditer(body):
         raw, raw_start = m.group(), m.start()
-        inside = [b for a, b in skip if a <= raw_start < b]
+        inside = [spans[k][1] for k in _covering(spans, starts, raw_start)]
         if inside:  # "Japan’s SoftBank Group Corp": the known part is taken, the rest may be a name
             cut = max(inside) - raw_start
-            rest = re.match(r"(?:['’]s)?\s+", raw[cut:])
+            rest = _REST.match(raw, cut)
             if not rest or cut >= len(raw):
                 continue
-            raw, raw_start = raw[cut + rest.end():], raw_start + cut + rest.end()
-            if any(a <= raw_start < b for a, b in skip) or not raw[:1].isupper():
+            raw, raw_start = raw[rest.end():], raw_start + rest.end()
+            if _in_spans(raw_start, spans, starts) or not raw[:1].isupper():
                 continue
         text, s, owner = _trim_en(raw, raw_start, R)
         words = text.split()
@@ -151,15 +173,23 @@ def english_names(body: str, R: NameRules, skip: list[tuple[int, int]]) -> list[
             continue
         suffix = len(words) >= 2 and last in R.suffix_en
         cue = bool(R.descriptor_before_en.search(before) or R.appositive_en.match(after)
-                   or R.ticker_after.match(after) or re.match(r"\A\s?\([A-Z]{2,6}\)", after))
+                   or R.ticker_after.match(after) or _ACRONYM_AFTER.match(after))
         country = _country_before(before, R, owner)
         out.append(Name(s, e, text, "company", suffix or cue, country))
     return out
 
 
+def _covering(spans: list[tuple[int, int]], starts: list[int], pos: int) -> list[int]:
+    """Indexes of the spans that contain ``pos`` (spans sorted by start)."""
+    import bisect
+
+    i = bisect.bisect_right(starts, pos)
+    return [k for k in range(max(0, i - 8), i) if spans[k][0] <= pos < spans[k][1]]
+
+
 def _country_before(before: str, R: NameRules, owner: str | None) -> str | None:
-    for word in ([owner] if owner else []) + re.findall(r"[\w.\-’']+", before)[-4:][::-1]:
-        code = R.demonyms.get(word) or R.demonyms.get(re.sub(r"['’]s\Z", "", word))
+    for word in ([owner] if owner else []) + _WORDS.findall(before)[-4:][::-1]:
+        code = R.demonyms.get(word) or R.demonyms.get(_POSSESSIVE_END.sub("", word))
         if code:
             return code
     return None
@@ -169,46 +199,52 @@ def _country_before(before: str, R: NameRules, owner: str | None) -> str | None:
 
 
 def _strip_particle(word: str, R: NameRules) -> str:
-    for p in R.ko_particles:
-        if word.endswith(p) and len(word) - len(p) >= 2:
-            return word[: -len(p)]
-    return word
+    m = R.particle_end.search(word)
+    return word[: m.start()] if m and m.start() >= 2 else word
 
 
 def korean_names(body: str, R: NameRules, skip: list[tuple[int, int]], known: set[str]) -> list[Name]:
     """Korean candidates, checked by the analyser in one call."""
     cands: list[tuple[int, str, str, str | None, bool]] = []  # start, stem, kind, bracket, strong
     words = [(m.start(), m.group()) for m in R.ko_word.finditer(body)]
+    spans, starts = _span_index(skip)
     for k, (s, w) in enumerate(words):
-        if any(a <= s < b for a, b in skip):
-            continue
         stem = _strip_particle(w, R)
         e = s + len(stem)
-        br = re.match(r"[(（]([A-Za-z][A-Za-z0-9 &.,'\-]{1,40})[)）]", body[e:e + 45]) if stem == w else None
+        br = _LATIN_BRACKET.match(body, e, e + 45) if stem == w and body[e:e + 1] in "(（" else None
         prev = words[k - 1][1] if k > 0 and words[k - 1][0] + len(words[k - 1][1]) + 2 >= s else ""
-        desc = any(prev.endswith(d) for d in R.descriptors_ko)
-        suffix = any(stem.endswith(x) and len(stem) >= len(x) + 2 for x in R.suffix_ko)
-        mixed = bool(re.search(r"[A-Za-z]", stem) and re.search(f"[{_HANGUL}]", stem))
+        desc = bool(prev) and prev.endswith(R.descriptors_ko)
+        sm = R.suffix_end.search(stem)
+        suffix = bool(sm) and sm.start() >= 2
+        mixed = not stem.isascii() and bool(_LATIN.search(stem))
+        national = bool(prev) and stem != w and (prev in known or prev in R.demonyms)
+        if not (br or desc or suffix or mixed or national) or _covering(spans, starts, s):
+            continue  # most words: no cue at all
         if stem in known or stem in R.descriptors_ko or len(stem) < 2 or stem in R.not_names:
             continue
-        if R.product_re.search(stem) or any(stem.endswith(c) for c in R.media_words):
+        if R.product_re.search(stem) or stem.endswith(R.media_words):
             continue
-        if re.fullmatch(r"[A-Za-z]{1,2}", stem):
+        if len(stem) <= 2 and stem.isascii():
             continue
         if br and br.group(1).strip() in R.not_names:
             br = None
-        national = bool(prev) and (prev in known or prev in R.demonyms) and not stem.endswith(R.place_suffix_ko)
-        if br or desc or suffix or mixed or (national and stem != w):
+        if national and stem.endswith(R.place_suffix_ko):
+            national = False
+        if br or desc or suffix or mixed or national:
             cands.append((s, stem, "company", br.group(1).strip() if br else None,
                           bool(br or desc or mixed)))
-    ok = proper_noun_words([c[1] for c in cands])
+    unique = list(dict.fromkeys(c[1] for c in cands))
+    reading = dict(zip(unique, proper_noun_words(unique), strict=True))
+    place = {stem: _ever_a_place(body, stem, R) for stem in unique}
     out: list[Name] = []
-    for (s, stem, ptype, bracket, cued), (nounish, proper) in zip(cands, ok, strict=True):
+    for s, stem, ptype, bracket, cued in cands:
+        nounish, proper = reading[stem]
         if not nounish or not (cued or proper):
             continue  # a suffix or a nationality alone needs a proper noun (톈치리튬 yes, 이차전지배터리 no)
         strong = True
-        nxt = re.match(rf"\s*([{_HANGUL}]+)", body[s + len(stem) + (len(bracket) + 2 if bracket else 0):][:12])
-        if nxt and _strip_particle(nxt.group(1), R) in R.place_after_ko or _ever_a_place(body, stem, R):
+        pos = s + len(stem) + (len(bracket) + 2 if bracket else 0)
+        nxt = _NEXT_WORD.match(body, pos, pos + 12)
+        if nxt and _strip_particle(nxt.group(1), R) in R.place_after_ko or place[stem]:
             continue
         tail = s + len(stem) + (len(bracket) + 2 if bracket else 0)
         if R.media_re.match(body[tail:tail + 8]):
@@ -239,6 +275,6 @@ def _extend_korean(body: str, name: Name, words: list[tuple[int, str]], R: NameR
         name.country = code
         return
     if name.aliases and len(name.aliases[0].split()) >= 2 and _strip_particle(pw, R) == pw \
-            and not any(pw.endswith(d) for d in R.descriptors_ko) and proper_noun_words([pw])[0][0]:
+            and not pw.endswith(R.descriptors_ko) and proper_noun_words([pw])[0][0]:
         name.text = body[ps:name.end]
         name.start = ps

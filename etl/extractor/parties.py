@@ -32,13 +32,15 @@ def _find_parties(body: str, L: ExtractionLexicon, sentences: list[_Sentence]) -
     titlecase = _titlecase_spans(body, sentences)
     names = _pattern_names(body, L, lexical, titlecase)
     skip = [(m.start, m.end) for m in lexical] + titlecase
+    recurs_en: dict[str, bool] = {}
     names += [n for n in english_names(body, L.names, skip + [(n.start, n.end) for n in names])
-              if n.strong or _recurs(body, n)]
+              if n.strong or recurs_en.setdefault(n.text, _recurs(body, n))]
     if _IS_HANGUL.search(body):
         country_words = {a["alias"]: L.parties[a["party_id"]].country for a in L.lex.rows["party_alias"]
                          if L.parties[a["party_id"]].type == "government"}
         names += korean_names(body, L.names, skip + [(n.start, n.end) for n in names], country_words)
-    names = [n for n in names if n.strong or _recurs(body, n)]
+    recurs: dict[str, bool] = {}
+    names = [n for n in names if n.strong or recurs.setdefault(n.text, _recurs(body, n))]
     info: dict[str, PartyInfo] = dict(L.parties)
     unknown: dict[str, PartyInfo] = {}
     aliases: dict[str, list[str]] = {}
@@ -81,7 +83,7 @@ def _drop_places(body: str, mentions: list[_Mention], info: dict[str, PartyInfo]
     for k, m in enumerate(mentions):
         p = info[m.pid]
         if p.type == "government" and p.parent is None and p.known and not _enumerated(body, m, countries):
-            nxt = next((x.start for x in mentions[k + 1:] if x.start >= m.end), None)
+            nxt = next((x.start for x in mentions[k + 1:k + 4] if x.start >= m.end), None)
             sent_start = sentences[_sentence_at(starts, m.start)].start if sentences else 0
             if country_is_place(body, m, sent_start, nxt):
                 continue
@@ -94,13 +96,23 @@ _LIST_SEP = re.compile(r"\A\s*(?:,|·|/|및|와|과|and|or|, and)\s*\Z")
 
 def _enumerated(body: str, m: _Mention, countries: list[_Mention]) -> bool:
     """"영국, 일본, 인도 …", "the US, Japan and Australia": a country in a list of countries."""
-    for c in countries:
+    k = next(j for j, c in enumerate(countries) if c is m) if len(countries) < 64 else _index_of(countries, m)
+    for c in countries[max(0, k - 1):k + 2]:
         if c is m:
             continue
         gap = body[c.end:m.start] if c.end <= m.start else body[m.end:c.start] if m.end <= c.start else None
         if gap is not None and len(gap) <= 6 and _LIST_SEP.match(gap):
             return True
     return False
+
+
+def _index_of(items: list[_Mention], m: _Mention) -> int:
+    import bisect
+
+    k = bisect.bisect_left([x.start for x in items], m.start)
+    while items[k] is not m:
+        k += 1
+    return k
 
 
 _PARTY_POSITION = re.compile(r"\b(?:with|to|from|between|by|and)\s+\Z")

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 
@@ -44,7 +45,12 @@ def _same(a: str, b: str) -> bool:
 def group_names(names: list[Name]) -> list[list[Name]]:
     """Names of one organisation together (strong names first in each group)."""
     groups: list[list[Name]] = []
-    for n in sorted(names, key=lambda x: (not x.strong, x.start)):
+    seen: dict[tuple[str, tuple[str, ...]], Name] = {}
+    for n in names:  # one Name per spelling: a long text repeats them
+        key = (n.text, tuple(n.aliases))
+        if key not in seen or (n.strong and not seen[key].strong):
+            seen[key] = n
+    for n in sorted(seen.values(), key=lambda x: (not x.strong, x.start)):
         for g in groups:
             if any(_same(n.text, x.text) or any(_same(a, x.text) for a in n.aliases) for x in g):
                 g.append(n)
@@ -90,33 +96,39 @@ def party_of_group(group: list[Name], L: ExtractionLexicon) -> tuple[PartyInfo, 
 
 
 def scan_forms(body: str, forms: Mapping[str, str], taken: list[_Mention]) -> list[_Mention]:
-    """Every occurrence of every spelling (longest first), outside what is already taken."""
-    out: list[_Mention] = []
-    spans = sorted((m.start, m.end) for m in taken)
-    for form in sorted(forms, key=len, reverse=True):
-        if len(form) < 2:
-            continue
+    """Every occurrence of every spelling (one pass, longest spelling first), outside what is taken."""
+    usable = sorted((f for f in forms if len(f) >= 2), key=len, reverse=True)
+    if not usable:
+        return []
+    alts = []
+    for form in usable:
         left = r"(?<![A-Za-z0-9])" if form[:1].isascii() else f"(?<![{_HANGUL}])"
         right = r"(?![A-Za-z0-9])" if form[-1:].isascii() else ""
-        for m in re.finditer(left + re.escape(form) + right, body):
-            if _overlaps(m.start(), m.end(), spans, [s for s, _ in spans]):
-                continue
-            out.append(_Mention(m.start(), m.end(), m.group(), forms[form]))
-            spans.append((m.start(), m.end()))
-            spans.sort()
+        alts.append(left + re.escape(form) + right)
+    spans = sorted((m.start, m.end) for m in taken)
+    starts = [a for a, _ in spans]
+    out: list[_Mention] = []
+    for m in re.finditer("|".join(alts), body):
+        if not _overlaps(m.start(), m.end(), spans, starts):
+            out.append(_Mention(m.start(), m.end(), m.group(), forms[m.group()]))
     return out
 
 
 def anaphora_mentions(body: str, mentions: list[_Mention], info: Mapping[str, PartyInfo],
                       L: ExtractionLexicon) -> list[_Mention]:
     """"the company" → the last company named before it; "양사" → the last two."""
-    companies = [m for m in sorted(mentions, key=lambda x: x.start) if info[m.pid].type == "company"]
+    companies = sorted((m for m in mentions if info[m.pid].type == "company"), key=lambda x: x.end)
+    ends = [c.end for c in companies]
     out: list[_Mention] = []
     R = L.names
     for rx, pair in ((R.anaphora_en, False), (R.anaphora_ko, False), (R.pair_anaphora, True)):
         for m in rx.finditer(body):
-            prior = [c for c in companies if c.end <= m.start()]
-            pids = list(dict.fromkeys(c.pid for c in reversed(prior)))
-            for pid in pids[: 2 if pair else 1]:
+            k = bisect.bisect_right(ends, m.start())
+            pids: list[str] = []
+            while k > 0 and len(pids) < (2 if pair else 1):
+                k -= 1
+                if companies[k].pid not in pids:
+                    pids.append(companies[k].pid)
+            for pid in pids:
                 out.append(_Mention(m.start(), m.end(), m.group(), pid))
     return out
