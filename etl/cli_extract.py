@@ -112,11 +112,11 @@ def register(app: typer.Typer) -> None:
             body = body.strip("\n")
         article_id = str(meta.get("id") or slugify(file.stem) or "article")
         try:
-            draft = draft_entities(article_id, body, meta.get("published_on"), meta.get("language"),
-                                   title=meta.get("title"))
+            draft, dropped = draft_entities(article_id, body, meta.get("published_on"), meta.get("language"),
+                                            title=meta.get("title"))
         except ValueError as exc:
             _fail(f"{file}: {exc}")
-        out = draft_yaml(draft, source=str(file))
+        out = draft_yaml(draft, source=str(file), dropped=dropped)
         if output is None:
             typer.echo(out, nl=False)
             return

@@ -171,8 +171,8 @@ def _auto_entities(art: ArticleFile, stem: str, seeds_dir: Path) -> EntityFile:
     from etl.extractor import draft_entities
 
     meta = art.meta
-    draft = draft_entities(stem, art.body, meta.get("published_on"), meta.get("language"),
-                           seeds_dir=seeds_dir, title=meta.get("title"))
+    draft, _dropped = draft_entities(stem, art.body, meta.get("published_on"), meta.get("language"),
+                                     seeds_dir=seeds_dir, title=meta.get("title"))
     data = {k: v for k, v in draft.items() if not k.startswith("_")}
     # Drafted agreements stay the article's own: a guessed key must never merge into a curated
     # agreement or into another article's guess.

@@ -172,7 +172,7 @@ def test_draft_validates(tmp_path, name):
     (seeds / "articles").mkdir()
     (seeds / "entities").mkdir()
     (seeds / "articles" / f"{meta['id']}.md").write_text(text, encoding="utf-8")
-    draft = draft_entities(meta["id"], body, meta.get("published_on"), meta.get("language"))
+    draft, _dropped = draft_entities(meta["id"], body, meta.get("published_on"), meta.get("language"))
     assert draft["agreements"], "the draft should contain agreements"
     out = draft_yaml(draft, source=name)
     assert out.startswith("# MACHINE-DRAFTED")

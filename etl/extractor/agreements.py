@@ -120,8 +120,11 @@ def _direction(v: _SentenceView, clause: int, parties: dict[str, str], sub: str)
     res = v.res
     a, b = res.sentences[v.i].clauses[clause]
     text = res.body[a:b].lower()
-    buys = bool(v.L.buyer_re.search(text))
-    sells = bool(v.L.seller_re.search(text))
+    bm, sm = v.L.buyer_re.search(text), v.L.seller_re.search(text)
+    # the first verb decides ("will supply … under a sales and purchase agreement": sells)
+    buys = bool(bm) and (not sm or bm.start() <= sm.start() or text[bm.start():bm.start() + 3] == "공급받")
+    se = sm
+    sells = bool(se) and not buys
     if buys or sells:
         for pid in parties:
             if parties[pid] in ("buyer", "seller"):

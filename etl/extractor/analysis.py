@@ -114,6 +114,7 @@ def _analyse(body: str, meta: Mapping[str, Any], L: ExtractionLexicon) -> _Resul
         "per": quantities.find_periods(body, published_on, L.units)})
     res = _Result(body, dict(meta), language, published_on, sentences, mentions, party_info,
                   aliases, minerals, [], [], sent_starts, L.units)
+    res.products = [(m.start(), m.end(), L.product_of[m.group().lower()]) for m in L.product_re.finditer(body)]
     topic: list[str | None] = [None] * len(sentences)
     vol_minerals: list[list[str]] = [[] for _ in sentences]
     for i, sent in enumerate(sentences):

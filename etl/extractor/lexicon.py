@@ -70,6 +70,8 @@ class ExtractionLexicon:
     names: NameRules
     particle_starts: tuple[str, ...]
     stake_re: re.Pattern[str]
+    product_re: re.Pattern[str]
+    product_of: dict[str, str]
     buyer_re: re.Pattern[str]
     seller_re: re.Pattern[str]
     alias_norms: list[str]
@@ -111,6 +113,7 @@ def load_extraction_lexicon(seeds_dir: str | Path | None = None) -> ExtractionLe
     status_re, status_of = _status_matcher(data)
     clause_en, clause_ko, clause_ko_conn = _clause_matchers(data)
     alias_norm_pid = {_norm_key(a["alias"]): a["party_id"] for a in lex.rows["party_alias"] if len(_norm_key(a["alias"])) >= 4}
+    product_of = {str(f).lower(): name for name, forms in data["products"]["forms"].items() for f in forms}
     country_names = [a["alias"] for a in lex.rows["party_alias"]
                      if parties[a["party_id"]].type == "government" and parties[a["party_id"]].parent is None]
     return ExtractionLexicon(
@@ -133,6 +136,8 @@ def load_extraction_lexicon(seeds_dir: str | Path | None = None) -> ExtractionLe
         names=compile_name_rules(data, data["ko_particles"]), particle_starts=tuple(str(p) for p in data["ko_particles"]),
         buyer_re=re.compile(r"(?<![a-z])(?:" + _words_re(data["supply_direction"]["buyer_words"]) + ")"),
         seller_re=re.compile(r"(?<![a-z])(?:" + _words_re(data["supply_direction"]["seller_words"]) + ")"),
+        product_re=re.compile(r"(?<![A-Za-z0-9])(?:" + _words_re(product_of) + r")(?![A-Za-z0-9])", re.IGNORECASE),
+        product_of=product_of,
         stake_re=re.compile(r"\A[^.;\n]{0,40}?(?:" + _words_re(data["stake_words"]) + ")", re.IGNORECASE), alias_norms=list(alias_norm_pid),
         alias_norm_pid=alias_norm_pid, data=data,
     )

@@ -68,3 +68,4 @@ class _Result:
     volumes: list[_Volume]
     sentence_starts: list[int] = field(default_factory=list)  # for _sentence_at
     units: quantities.UnitLexicon | None = None
+    products: list[tuple[int, int, str]] = field(default_factory=list)  # stated products (spans)

@@ -54,6 +54,23 @@ def _party_json(r: _Result, pid: str) -> dict[str, Any]:
             "mention": first.text, "mention_start": first.start, "mention_end": first.end}
 
 
+def _product_in(r: _Result, start: int, end: int, anchor: int) -> str | None:
+    """The stated product (spodumene concentrate, lithium hydroxide …) nearest the anchor in a span."""
+    inside = [p for p in r.products if start <= p[0] < end]
+    return min(inside, key=lambda p: abs(p[0] - anchor))[2] if inside else None
+
+
+def _product_near(r: _Result, v: Any) -> str | None:
+    """A product right after the figure ("150,000 t of spodumene concentrate", "50ktpy nickel
+    sulphate") or right before it ("수산화리튬 … 20-25%"), within its sentence."""
+    sent = r.sentences[v.sentence]
+    after = [p for p in r.products if v.q.end <= p[0] <= v.q.end + 60 and p[0] < sent.end]
+    if after:
+        return min(after)[2]
+    before = [p for p in r.products if sent.start <= p[0] and p[1] <= v.q.start and v.q.start - p[1] <= 40]
+    return max(before)[2] if before else None
+
+
 def _to_json(r: _Result) -> dict[str, Any]:
     meta = r.meta
     pids = list(dict.fromkeys(m.pid for m in r.mentions))
@@ -65,6 +82,7 @@ def _to_json(r: _Result) -> dict[str, Any]:
             "minerals": list(ag.minerals), "announced_on": _iso(ag.announced_on),
             "evidence": r.body[ag.start:ag.end], "start": ag.start, "end": ag.end,
             "party_ids": list(ag.parties),
+            "product": _product_in(r, ag.start, ag.end, ag.anchor),
         })
     vols = []
     seen: set[tuple[Any, ...]] = set()
@@ -78,6 +96,7 @@ def _to_json(r: _Result) -> dict[str, Any]:
             "unit": v.q.unit, "bound": v.q.bound, "per_year": v.q.per_year,
             "period_start": _iso(v.period_start), "period_end": _iso(v.period_end),
             "evidence": v.q.text, "start": v.q.start, "end": v.q.end, "agreement": v.agreement,
+            "product": _product_near(r, v),
         })
     minerals: list[str] = []
     for ag in r.agreements:
