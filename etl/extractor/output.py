@@ -64,7 +64,7 @@ def _product_near(r: _Result, v: Any) -> str | None:
     """A product right after the figure ("150,000 t of spodumene concentrate", "50ktpy nickel
     sulphate") or right before it ("수산화리튬 … 20-25%"), within its sentence."""
     sent = r.sentences[v.sentence]
-    after = [p for p in r.products if v.q.end <= p[0] <= v.q.end + 60 and p[0] < sent.end]
+    after = [p for p in r.products if v.q.start <= p[0] <= v.q.end + 60 and p[0] < sent.end]
     if after:
         return min(after)[2]
     before = [p for p in r.products if sent.start <= p[0] and p[1] <= v.q.start and v.q.start - p[1] <= 40]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -60,16 +61,9 @@ def _volumes_of_sentence(res: _Result, i: int, by_sent: dict[str, list[list[Any]
                 mins = vol_minerals[i - 1][:1] or [x[2] for x in by_sent["m"][i - 1]][:1]
             if not mins:
                 mins = [None]
-        pstart = pend = ptext = None
-        best = None
-        for s, e, per in by_sent["per"][i]:
-            if e <= q.start and q.start - e <= 12 and not any(o.start >= e and o.end <= q.start for o in by_sent["q"][i]):
-                best = (s, e, per)
-            elif s >= q.end and s - q.end <= 25 and per.text[:1].isascii() and best is None:
-                best = (s, e, per)
-                break
-        if best:
-            pstart, pend, ptext = best[2].start, best[2].end, best[2].text
+        pstart, pend, ptext = _period_for(q, by_sent["per"][i], by_sent["q"][i], body)
+        if not q.per_year and _PER_YEAR_BEFORE.search(body, max(sent.start, q.start - 24), q.start):
+            q = replace(q, per_year=True)  # "연간 안티모니 240톤", "annually some 5,000 t"
         low = _range_low(q)
         for mn in mins:
             if mn:
@@ -77,6 +71,43 @@ def _volumes_of_sentence(res: _Result, i: int, by_sent: dict[str, list[list[Any]
             res.volumes.append(_Volume(q, mn, i, pstart, pend, ptext))
             if low is not None:
                 res.volumes.append(_Volume(low, mn, i, pstart, pend, ptext))
+
+
+_PER_YEAR_BEFORE = re.compile(r"(?:연간|매년|해마다|annually|per year|a year|each year)\s+(?:[가-힣A-Za-z\-]+\s+){0,2}\Z",
+                              re.IGNORECASE)
+
+
+def _period_for(q: quantities.Quantity, periods: list[Any], qs: list[quantities.Quantity],
+                body: str) -> tuple[Any, Any, str | None]:
+    """The period phrase right before the figure (or an English one right after it). A "from"
+    phrase followed by a duration is one period: "내년부터 3년간" = next year's 1 January for
+    three years."""
+    best = None
+    k_best = -1
+    for k, (s, e, per) in enumerate(periods):
+        if e <= q.start and q.start - e <= 12 and not any(o.start >= e and o.end <= q.start for o in qs):
+            best, k_best = (s, e, per), k
+        elif s >= q.end and s - q.end <= 25 and per.text[:1].isascii() and best is None:
+            best, k_best = (s, e, per), k
+            break
+    if best is None:
+        return None, None, None
+    s, e, per = best
+    if k_best > 0:
+        ps, pe, prev = periods[k_best - 1]
+        if prev.start and prev.end is None and 0 <= s - pe <= 3 and per.start and per.end:
+            years = round(((per.end - per.start).days + 1) / 365.25)
+            if years >= 1:
+                end = _add_years(prev.start, years) - timedelta(days=1)
+                return prev.start, end, body[ps:e]
+    return per.start, per.end, per.text
+
+
+def _add_years(d: date, n: int) -> date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:
+        return d.replace(year=d.year + n, day=28)
 
 
 def _range_low(q: quantities.Quantity) -> quantities.Quantity | None:
