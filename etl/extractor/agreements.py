@@ -205,6 +205,8 @@ def _merge_agreements(res: _Result, L: ExtractionLexicon) -> None:
                     target = prev
                     break
                 continue
+            if ag.kind in L.data["supply_direction"]["kinds"] and _other_buyers(prev, ag):
+                continue  # the same seller's deals with different buyers stay apart
             a, b = set(prev.parties), set(ag.parties)
             nested = bool(a and b and (a <= b or b <= a))
             gov_only = not _non_gov(a, info) or not _non_gov(b, info)
@@ -225,6 +227,12 @@ def _merge_agreements(res: _Result, L: ExtractionLexicon) -> None:
         target.announced_on = target.announced_on or ag.announced_on
         target.sentences |= ag.sentences
     res.agreements = out
+
+
+def _other_buyers(x: _Agreement, y: _Agreement) -> bool:
+    bx = {p for p, r in x.parties.items() if r == "buyer"}
+    by = {p for p, r in y.parties.items() if r == "buyer"}
+    return bool(bx and by and not bx & by)
 
 
 def _attach_volumes(res: _Result) -> None:

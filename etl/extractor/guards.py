@@ -29,6 +29,7 @@ _KO_ACT = re.compile(r"\A(?:은|는|이|가|도|과|와|정부|당국|측)(?![�
 _POSSESSIVE_OR_ADJ = re.compile(r"\A(?:'s|’s)\s+[A-Z]|\A\s?[A-Z가-힣]")
 
 
+_EU_NEAR = re.compile(r"EU|European|유럽")
 _HANGUL_START = re.compile("[가-힣]")
 _LATIN_START = re.compile("[A-Za-z0-9]")
 _NAME_BEFORE = re.compile(r"(?:[A-Z][a-z]+,|(?<![.!?]\s)(?<!\A)\b(?!The\b)[A-Z][A-Za-z]+)\s+\Z")
@@ -55,11 +56,11 @@ def keep_mention(body: str, m: _Mention, info: Mapping[str, PartyInfo], L: Extra
         return False  # "LG화학": the start of a longer Korean name
     if _HANGUL_START.match(m.text[-1:]) and _LATIN_START.match(after):
         return False  # "삼성SDI": the start of a longer name
-    if p.type == "government" and p.parent:
-        if _other_country_before(body, m, info, L, clause_start):
-            return False
-        if len(m.text) <= 5 and m.text.endswith(("위원회", "Commission", "Committee")) and not _owner_near(body, m, p, L):
-            return False
+    if p.type == "government" and p.parent and _other_country_before(body, m, info, L, clause_start):
+        return False
+    if len(m.text) <= 10 and m.text.endswith(("위원회", "Commission", "Committee")) and " " not in m.text.strip() \
+            and not _EU_NEAR.search(m.text) and not _owner_near(body, m, p, L):
+        return False  # a bare "집행위원회" / "the Commission" is any committee without its owner
     return True
 
 
@@ -86,7 +87,7 @@ def _owner_near(body: str, m: _Mention, p: PartyInfo, L: ExtractionLexicon) -> b
         for a in L.lex.rows["party_alias"]:
             if a["party_id"] == p.parent and a["alias"] in window:
                 return True
-    return bool(re.search(r"EU|European|유럽", window))
+    return bool(_EU_NEAR.search(window))
 
 
 _EN_PLACE_BEFORE = re.compile(r"\b(?:in|into|across|at|throughout|within|outside|inside|based in|located in|"

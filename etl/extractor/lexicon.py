@@ -70,6 +70,7 @@ class ExtractionLexicon:
     names: NameRules
     particle_starts: tuple[str, ...]
     stake_re: re.Pattern[str]
+    org_suffix_words: frozenset[str]
     product_re: re.Pattern[str]
     product_of: dict[str, str]
     buyer_re: re.Pattern[str]
@@ -138,6 +139,8 @@ def load_extraction_lexicon(seeds_dir: str | Path | None = None) -> ExtractionLe
         seller_re=re.compile(r"(?<![a-z])(?:" + _words_re(data["supply_direction"]["seller_words"]) + ")"),
         product_re=re.compile(r"(?<![A-Za-z0-9])(?:" + _words_re(product_of) + r")(?![A-Za-z0-9])", re.IGNORECASE),
         product_of=product_of,
+        org_suffix_words=frozenset(str(w) for k in ("government_suffixes_en", "research_suffixes_en", "company_suffixes_en")
+                                   for w in data["org_patterns"][k]),
         stake_re=re.compile(r"\A[^.;\n]{0,40}?(?:" + _words_re(data["stake_words"]) + ")", re.IGNORECASE), alias_norms=list(alias_norm_pid),
         alias_norm_pid=alias_norm_pid, data=data,
     )

@@ -55,6 +55,7 @@ class NameRules:
     anaphora_ko: re.Pattern[str]
     pair_anaphora: re.Pattern[str]
     place_words: frozenset[str]
+    subject_particles: frozenset[str]
     particle_end: re.Pattern[str]
     suffix_end: re.Pattern[str]
     not_last_en: frozenset[str]
@@ -94,6 +95,7 @@ def compile_name_rules(data: Mapping[str, Any], ko_particles: Iterable[str]) -> 
         place_suffix_ko=tuple(str(w) for w in n["place_suffixes_ko"]),
         particle_end=re.compile("(?:" + "|".join(re.escape(str(p)) for p in sorted(ko_particles, key=len, reverse=True)) + r")\Z"),
         suffix_end=re.compile("(?:" + _words_re(n["company_suffixes_ko"]) + r")\Z"),
+        subject_particles=frozenset(("은", "는", "이", "가")),
         place_words=frozenset(str(w).lower() for w in n["place_followers_en"]),
         product_re=re.compile(rf"(?:{_words_re(data['products']['name_words'])})", re.IGNORECASE),
         media_words=tuple(str(w) for w in n["media_cues"] if re.match(f"[{_HANGUL}]", str(w))),
@@ -203,8 +205,10 @@ def _strip_particle(word: str, R: NameRules) -> str:
     return word[: m.start()] if m and m.start() >= 2 else word
 
 
-def korean_names(body: str, R: NameRules, skip: list[tuple[int, int]], known: set[str]) -> list[Name]:
-    """Korean candidates, checked by the analyser in one call."""
+def korean_names(body: str, R: NameRules, skip: list[tuple[int, int]], known: set[str],
+                 deal_starts: frozenset[int] = frozenset()) -> list[Name]:
+    """Korean candidates, checked by the analyser in one call. ``deal_starts``: the start offsets
+    of sentences with a deal word, whose first word, marked as subject (X는 …), may be a name."""
     cands: list[tuple[int, str, str, str | None, bool]] = []  # start, stem, kind, bracket, strong
     words = [(m.start(), m.group()) for m in R.ko_word.finditer(body)]
     spans, starts = _span_index(skip)
@@ -218,7 +222,8 @@ def korean_names(body: str, R: NameRules, skip: list[tuple[int, int]], known: se
         suffix = bool(sm) and sm.start() >= 2
         mixed = not stem.isascii() and bool(_LATIN.search(stem))
         national = bool(prev) and stem != w and (prev in known or prev in R.demonyms)
-        if not (br or desc or suffix or mixed or national) or _covering(spans, starts, s):
+        subject = s in deal_starts and stem != w and w[len(stem):] in R.subject_particles
+        if not (br or desc or suffix or mixed or national or subject) or _covering(spans, starts, s):
             continue  # most words: no cue at all
         if stem in known or stem in R.descriptors_ko or len(stem) < 2 or stem in R.not_names:
             continue
@@ -230,7 +235,7 @@ def korean_names(body: str, R: NameRules, skip: list[tuple[int, int]], known: se
             br = None
         if national and stem.endswith(R.place_suffix_ko):
             national = False
-        if br or desc or suffix or mixed or national:
+        if br or desc or suffix or mixed or national or subject:
             cands.append((s, stem, "company", br.group(1).strip() if br else None,
                           bool(br or desc or mixed)))
     unique = list(dict.fromkeys(c[1] for c in cands))

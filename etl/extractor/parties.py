@@ -38,9 +38,12 @@ def _find_parties(body: str, L: ExtractionLexicon, sentences: list[_Sentence]) -
     if _IS_HANGUL.search(body):
         country_words = {a["alias"]: L.parties[a["party_id"]].country for a in L.lex.rows["party_alias"]
                          if L.parties[a["party_id"]].type == "government"}
-        names += korean_names(body, L.names, skip + [(n.start, n.end) for n in names], country_words)
+        deal_starts = frozenset(x.start for x in sentences if L.trigger_re.search(body, x.start, x.end)
+                                or any(rx.search(body, x.start, x.end) for rx, _ in L.gap_triggers))
+        names += korean_names(body, L.names, skip + [(n.start, n.end) for n in names], country_words, deal_starts)
     recurs: dict[str, bool] = {}
-    names = [n for n in names if n.strong or recurs.setdefault(n.text, _recurs(body, n))]
+    # a reference alias the context checks turned down (India's DOE) does not return as a new name
+    names = [n for n in names if (n.strong or recurs.setdefault(n.text, _recurs(body, n))) and not L.lex.party(n.text)]
     info: dict[str, PartyInfo] = dict(L.parties)
     unknown: dict[str, PartyInfo] = {}
     aliases: dict[str, list[str]] = {}
@@ -145,10 +148,12 @@ def _pattern_names(body: str, L: ExtractionLexicon, taken_m: list[_Mention],
                 text = text[len(words[0]):].lstrip()
                 s = e - len(text)
                 words = words[1:]
-            if ptype != "government" and _ASCII_ALNUM.match(text[:1]) and len(words) < 2:
-                continue
+            if (ptype != "government" or text in L.org_suffix_words) and _ASCII_ALNUM.match(text[:1]) and len(words) < 2:
+                continue  # one word: a company needs two ("Acme Corp"), "the Commission" is no name
             if len(text) < 2 or any(n.start < e and s < n.end for n in out):
                 continue
+            if L.lex.party(text):
+                continue  # a reference alias the context checks turned down (a bare 집행위원회)
             br = re.match(r"\s*[(（]([^()（）]{2,60})[)）]", body[e:e + 64])
             country = None
             cm = L.country_ko_re.search(body[max(0, s - 40):s])
@@ -176,6 +181,7 @@ def _subject(body: str, sp: list[_Mention], sent: _Sentence, L: ExtractionLexico
         nxt = body[m.end:m.end + 1]
         if nxt and nxt in L.subject_particles:
             return m.pid
-    if sp and _ASCII_ALNUM.match(sp[0].text[:1]) and sp[0].start - sent.start <= 40:
+    if (sp and _ASCII_ALNUM.match(sp[0].text[:1]) and sp[0].start - sent.start <= 40
+            and not _IS_HANGUL.search(body[sent.start:sent.end])):  # an English sentence's first name
         return sp[0].pid
     return None
