@@ -65,7 +65,7 @@ def test_json_shape_matches_design():
 def test_spodumene_offtake_per_year():
     r = extract_article(_read("en-spodumene-offtake.md"))
     (ag,) = _ags(r, "offtake")
-    assert {p["name"]: p["role"] for p in ag["parties"]} == {"Korea Zinc": "buyer", "Lithium Americas": "supplier"}
+    assert {p["name"]: p["role"] for p in ag["parties"]} == {"Korea Zinc": "buyer", "Lithium Americas": "seller"}  # counterparty of a buyer: seller (issue 14)
     assert ag["minerals"] == ["spodumene"]
     (v,) = _vol(r, "spodumene", "t", 50000.0)
     assert v["per_year"] is True and v["measure"] == "mass"

@@ -36,6 +36,9 @@ def _volumes_of_sentence(res: _Result, i: int, by_sent: dict[str, list[list[Any]
     sm = by_sent["m"][i]
     prev: quantities.Quantity | None = None
     for q in by_sent["q"][i]:
+        if _GRADE_AFTER.match(body, q.end) or _GRADE_BEFORE.search(body, max(sent.start, q.start - 14), q.start):
+            prev = q
+            continue  # "1.4% Li2O", "grading 0.29pc": an ore grade, not an amount
         if q.measure == "count" and _DETERMINER_BEFORE.search(body[max(0, q.start - 12):q.start]):
             prev = q
             continue
@@ -73,6 +76,8 @@ def _volumes_of_sentence(res: _Result, i: int, by_sent: dict[str, list[list[Any]
                 res.volumes.append(_Volume(low, mn, i, pstart, pend, ptext))
 
 
+_GRADE_AFTER = re.compile(r"\s*(?:[A-Z][a-z]?\d?O\d?\b|[A-Z][a-z]?\d[A-Z]?\w*O\d\b|lithia|ppm|g/t|grade\b|TREO)")
+_GRADE_BEFORE = re.compile(r"(?:grading|grade of|grades of|품위)\s*\Z", re.IGNORECASE)
 _PER_YEAR_BEFORE = re.compile(r"(?:연간|매년|해마다|annually|per year|a year|each year)\s+(?:[가-힣A-Za-z\-]+\s+){0,2}\Z",
                               re.IGNORECASE)
 
