@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from etl.extractor.lexicon import ExtractionLexicon, PartyInfo
 from etl.extractor.model import _Mention
@@ -40,7 +40,7 @@ def _is_country(info: PartyInfo) -> bool:
 
 
 def keep_mention(body: str, m: _Mention, info: Mapping[str, PartyInfo], L: ExtractionLexicon,
-                 clause_start: int) -> bool:
+                 clause_start: Callable[[], int]) -> bool:
     """Whether a reference-alias mention stands for its party here."""
     before = body[max(0, m.start - 16):m.start]
     after = body[m.end:m.end + 40]
@@ -56,7 +56,7 @@ def keep_mention(body: str, m: _Mention, info: Mapping[str, PartyInfo], L: Extra
         return False  # "LG화학": the start of a longer Korean name
     if _HANGUL_START.match(m.text[-1:]) and _LATIN_START.match(after):
         return False  # "삼성SDI": the start of a longer name
-    if p.type == "government" and p.parent and _other_country_before(body, m, info, L, clause_start):
+    if p.type == "government" and p.parent and _other_country_before(body, m, info, L, clause_start()):
         return False
     if len(m.text) <= 10 and m.text.endswith(("위원회", "Commission", "Committee")) and " " not in m.text.strip() \
             and not _EU_NEAR.search(m.text) and not _owner_near(body, m, p, L):

@@ -58,6 +58,7 @@ class NameRules:
     subject_particles: frozenset[str]
     particle_end: re.Pattern[str]
     suffix_end: re.Pattern[str]
+    suffix_any: re.Pattern[str]
     not_last_en: frozenset[str]
     place_suffix_ko: tuple[str, ...]
     product_re: re.Pattern[str]
@@ -95,6 +96,7 @@ def compile_name_rules(data: Mapping[str, Any], ko_particles: Iterable[str]) -> 
         place_suffix_ko=tuple(str(w) for w in n["place_suffixes_ko"]),
         particle_end=re.compile("(?:" + "|".join(re.escape(str(p)) for p in sorted(ko_particles, key=len, reverse=True)) + r")\Z"),
         suffix_end=re.compile("(?:" + _words_re(n["company_suffixes_ko"]) + r")\Z"),
+        suffix_any=re.compile("(?:" + _words_re(n["company_suffixes_ko"]) + ")"),
         subject_particles=frozenset(("은", "는", "이", "가")),
         place_words=frozenset(str(w).lower() for w in n["place_followers_en"]),
         product_re=re.compile(rf"(?:{_words_re(data['products']['name_words'])})", re.IGNORECASE),
@@ -153,6 +155,8 @@ def english_names(body: str, R: NameRules, skip: list[tuple[int, int]]) -> list[
     spans, starts = _span_index(skip)
     for m in R.cap_seq.finditer(body):
         raw, raw_start = m.group(), m.start()
+        if " " not in raw and (raw in R.not_names or len(raw) < 2):
+            continue  # "The", "In": the common case, decided without more work
         inside = [spans[k][1] for k in _covering(spans, starts, raw_start)]
         if inside:  # "Japan’s SoftBank Group Corp": the known part is taken, the rest may be a name
             cut = max(inside) - raw_start
@@ -213,10 +217,14 @@ def korean_names(body: str, R: NameRules, skip: list[tuple[int, int]], known: se
     words = [(m.start(), m.group()) for m in R.ko_word.finditer(body)]
     spans, starts = _span_index(skip)
     for k, (s, w) in enumerate(words):
+        prev = words[k - 1][1] if k > 0 and words[k - 1][0] + len(words[k - 1][1]) + 2 >= s else ""
+        if not (body[s + len(w):s + len(w) + 1] in ("(", "（") or R.suffix_any.search(w) or s in deal_starts
+                or (prev and (prev.endswith(R.descriptors_ko) or prev in known or prev in R.demonyms))
+                or (not w.isascii() and _LATIN.search(w))):
+            continue  # cheap test first: most words carry no cue
         stem = _strip_particle(w, R)
         e = s + len(stem)
         br = _LATIN_BRACKET.match(body, e, e + 45) if stem == w and body[e:e + 1] in "(（" else None
-        prev = words[k - 1][1] if k > 0 and words[k - 1][0] + len(words[k - 1][1]) + 2 >= s else ""
         desc = bool(prev) and prev.endswith(R.descriptors_ko)
         sm = R.suffix_end.search(stem)
         suffix = bool(sm) and sm.start() >= 2

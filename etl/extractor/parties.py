@@ -71,11 +71,16 @@ def _lexicon_mentions(body: str, L: ExtractionLexicon, sentences: list[_Sentence
         if not pid or not _case_ok(m.group(), L.party_exact):
             continue
         x = _Mention(m.start(), m.end(), m.group(), pid)
-        sent = sentences[_sentence_at(starts, x.start)] if sentences else None
-        clause_start = next((a for a, b in sent.clauses if a <= x.start < b), sent.start) if sent else 0
-        if keep_mention(body, x, L.parties, L, clause_start):
+        if keep_mention(body, x, L.parties, L, lambda pos=x.start: _clause_start(sentences, starts, pos)):
             out.append(x)
     return out
+
+
+def _clause_start(sentences: list[_Sentence], starts: list[int], pos: int) -> int:
+    if not sentences:
+        return 0
+    sent = sentences[_sentence_at(starts, pos)]
+    return next((a for a, b in sent.clauses if a <= pos < b), sent.start)
 
 
 def _drop_places(body: str, mentions: list[_Mention], info: dict[str, PartyInfo], starts: list[int],
