@@ -96,36 +96,7 @@ def register(app: typer.Typer) -> None:
         output: Path = OUTPUT_OPT,
     ) -> None:
         """Draft a curated entity file (seeds/entities format) for review."""
-        from etl.extract import parse_yaml
-        from etl.extractor import draft_entities, draft_yaml
-        from etl.transform import slugify
-
-        text = _read(file)
-        front, body = split_front_matter(text)
-        meta = {}
-        if front is not None:
-            problems: list = []
-            loaded = parse_yaml(front, str(file), problems, record="front matter")
-            if problems:
-                _fail(problems[0].line())
-            meta = loaded if isinstance(loaded, dict) else {}
-            body = body.strip("\n")
-        article_id = str(meta.get("id") or slugify(file.stem) or "article")
-        try:
-            draft, dropped = draft_entities(article_id, body, meta.get("published_on"), meta.get("language"),
-                                            title=meta.get("title"))
-        except ValueError as exc:
-            _fail(f"{file}: {exc}")
-        out = draft_yaml(draft, source=str(file), dropped=dropped)
-        if output is None:
-            typer.echo(out, nl=False)
-            return
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(out, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"{output}: cannot write: {exc.strerror or exc}")
-        typer.echo(f"wrote {output} ({len(draft['agreements'])} agreements, {len(draft['parties'])} parties): review it before committing", err=True)
+        _draft(file, output)
 
     @app.command("eval")
     def eval_cmd(
@@ -177,3 +148,36 @@ def _eval_gold(gold: Path, seeds: Path | None, as_json: bool) -> None:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
     else:
         typer.echo(format_gold_table(report))
+
+
+def _draft(file: Path, output: Path | None) -> None:
+    from etl.extract import parse_yaml
+    from etl.extractor import draft_entities, draft_yaml
+    from etl.transform import slugify
+
+    text = _read(file)
+    front, body = split_front_matter(text)
+    meta = {}
+    if front is not None:
+        problems: list = []
+        loaded = parse_yaml(front, str(file), problems, record="front matter")
+        if problems:
+            _fail(problems[0].line())
+        meta = loaded if isinstance(loaded, dict) else {}
+        body = body.strip("\n")
+    article_id = str(meta.get("id") or slugify(file.stem) or "article")
+    try:
+        draft, dropped = draft_entities(article_id, body, meta.get("published_on"), meta.get("language"),
+                                        title=meta.get("title"))
+    except ValueError as exc:
+        _fail(f"{file}: {exc}")
+    out = draft_yaml(draft, source=str(file), dropped=dropped)
+    if output is None:
+        typer.echo(out, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(out, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{output}: cannot write: {exc.strerror or exc}")
+    typer.echo(f"wrote {output} ({len(draft['agreements'])} agreements, {len(draft['parties'])} parties): review it before committing", err=True)

@@ -74,7 +74,8 @@ def _short_form(text: str, L: ExtractionLexicon) -> str | None:
     if len(words) < 2 or not words[0][:1].isupper():
         return None
     first = words[0].rstrip(",.")
-    if len(first) < 3 or first in L.names.not_names or first.lower() in L.names.suffix_en or L.lex.party(first):
+    if (len(first) < 3 or first in L.names.not_names or first.lower() in L.names.suffix_en or L.lex.party(first)
+            or first in L.org_suffix_words):
         return None
     return first
 
@@ -85,7 +86,7 @@ def party_of_group(group: list[Name], L: ExtractionLexicon) -> tuple[PartyInfo, 
     latin = next((a for n in group for a in n.aliases if a[:1].isascii()), None)
     name = latin if latin and re.search(f"[{_HANGUL}]", head.text) else head.text
     forms = list(dict.fromkeys([n.text for n in group] + [a for n in group for a in n.aliases]))
-    short = _short_form(name, L)
+    short = _short_form(name, L) if head.type == "company" else None
     if short:
         forms.append(short)
     country = next((n.country for n in group if n.country), None)
