@@ -93,7 +93,7 @@ def _owner_near(body: str, m: _Mention, p: PartyInfo, L: ExtractionLexicon) -> b
 _EN_PLACE_BEFORE = re.compile(r"\b(?:in|into|across|at|throughout|within|outside|inside|based in|located in|"
                               r"operations in|mine in|project in|plant in|facility in|sourced from|imported from|imports from)\s+(?:the\s+)?\Z", re.IGNORECASE)
 _EN_NATIONALITY_AFTER = re.compile(r"\A(?:['’]s\s+(?=[A-Z][a-z]*[A-Z]|[A-Z][a-z]+\s+[A-Z])|-(?:based|listed|headquartered)\b)")
-_KO_PLACE_AFTER = re.compile(r"\A(?:에서|에|으로|로|내|산|현지)(?![가-힣])|\A\s+(?!정부|당국)[가-힣A-Za-z]")
+_KO_PLACE_AFTER = re.compile(r"\A(?:에서|에|으로|로|내|산|현지)(?![가-힣])|\A\s+(?!정부|당국)[가-힣A-Za-z0-9]")
 _EN_FUNCTION = re.compile(r"\A\s+(?:and|or|to|on|in|with|for|as|at|by|from|of|that|which|who|the|a|an|over|"
                           r"under|since|after|before|but|while|its|their|has|have|had|will|would|can|could|"
                           r"should|may|might|must|is|was|are|were|be|been|also|not|now|still|already|said|says)\b")

@@ -173,7 +173,8 @@ def english_names(body: str, R: NameRules, skip: list[tuple[int, int]]) -> list[
         e = s + len(text)
         last = words[-1].rstrip(".").lower()
         before, after = body[max(0, s - 40):s], body[e:e + 80]
-        if R.place_after_en.match(after) or R.media_re.search(after[:12]) or last in R.place_words:
+        if R.place_after_en.match(after) or R.media_re.search(after[:12]) or last in R.place_words \
+                or before.rstrip().lower().endswith("according to"):
             continue
         if R.product_re.search(text) or last in R.not_last_en or words[0].lower().endswith("ing"):
             continue

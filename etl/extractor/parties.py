@@ -123,6 +123,7 @@ def _index_of(items: list[_Mention], m: _Mention) -> int:
     return k
 
 
+_CITED_BEFORE = re.compile(r"according to\s+(?:the\s+)?\Z", re.IGNORECASE)
 _PARTY_POSITION = re.compile(r"\b(?:with|to|from|between|by|and)\s+\Z")
 
 
@@ -160,6 +161,9 @@ def _pattern_names(body: str, L: ExtractionLexicon, taken_m: list[_Mention],
             if L.lex.party(text):
                 continue  # a reference alias the context checks turned down (a bare 집행위원회)
             br = re.match(r"\s*[(（]([^()（）]{2,60})[)）]", body[e:e + 64])
+            tail = e + (br.end() if br else 0)
+            if L.names.media_re.match(body, tail, tail + 8) or _CITED_BEFORE.search(body, max(0, s - 16), s):
+                continue  # "…연구원(POSRI)에 따르면", "according to …": a source, not a party
             country = None
             cm = L.country_ko_re.search(body[max(0, s - 40):s])
             if cm:
