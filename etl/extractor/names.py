@@ -246,7 +246,7 @@ def korean_names(body: str, R: NameRules, skip: list[tuple[int, int]], known: se
             national = False
         if br or desc or suffix or mixed or national or subject:
             cands.append((s, stem, "company", br.group(1).strip() if br else None,
-                          bool(br or desc or mixed)))
+                          bool(br or desc or mixed or (suffix and subject))))
     unique = list(dict.fromkeys(c[1] for c in cands))
     reading = dict(zip(unique, proper_noun_words(unique), strict=True))
     place = {stem: _ever_a_place(body, stem, R) for stem in unique}
