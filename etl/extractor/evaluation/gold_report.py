@@ -93,7 +93,7 @@ class GoldScores:
                "parties_precision": c["parties"].precision,
                "unknown_parties_recall": c["unknown_parties"].recall,
                "agreements_f1": c["agreements"].f1, "tuple_f1": c["tuple"].f1}
-        return [f"{k} {got[k]:.2f} < {t:.2f}" for k, t in GOLD_TARGETS.items() if got[k] < t]
+        return [f"{k} {got[k]:.3f} < {t:.2f}" for k, t in GOLD_TARGETS.items() if got[k] < t]
 
 
 @dataclass
