@@ -21,3 +21,9 @@ def default_seeds_dir(cwd: Path | None = None) -> Path:
     if (here / "articles").is_dir():
         return here
     return resource_dir("seeds")
+
+
+def reference_file(seeds_dir: Path, name: str) -> Path:
+    """`seeds_dir/reference/name`, or the bundled copy when the seed folder has none."""
+    path = Path(seeds_dir) / "reference" / name
+    return path if path.exists() else resource_dir("seeds") / "reference" / name

@@ -1,4 +1,4 @@
-"""`critmin bench` reports every figure of DESIGN.md and leaves no scratch database behind."""
+"""`critmin bench` reports every figure of the design card and leaves no scratch database behind."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ def test_drift_is_found_and_named(db):
 
 
 def test_design_card_columns_are_in_the_contract():
-    """The columns DESIGN.md promises (the reporting contract of the design card) are all there."""
+    """The columns the design card promises (its reporting contract) are all there."""
     promised = {
         "agreements": "agreement_id title kind status announced_on minerals party_names countries volume_count source_count",
         "agreement_parties": "agreement_id party_id party_name party_type country_code role",

@@ -57,10 +57,9 @@ def test_sk_on_exxonmobil_lithium_up_to_100000_t_non_binding(loaded_db):
 
 
 def test_korean_money_and_per_year_rates(loaded_db):
-    # issue 15: seeds/reference/fx.yaml holds no rate for 2025-09 (the unsourced one was removed),
-    # so the KRW amount has no dollar value rather than a guessed one
+    # 1400억원 at the ECB-derived KRW rate of the article's month (2025-09: 0.0007178499 USD per won)
     money = query(loaded_db, "select quantity, unit, amount_usd from core.volume where unit = 'KRW' and quantity = 140000000000")
-    assert money == [(Decimal(140000000000), "KRW", None)]
+    assert money == [(Decimal(140000000000), "KRW", Decimal("100498986.00"))]
     germanium = query(loaded_db, "select quantity, per_year, period_start from core.volume where mineral_id = 'germanium' and unit = 't'")
     assert germanium == [(Decimal("10"), True, date(2028, 1, 1))]
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import uuid
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from conftest import SEEDS, create_database, critmin, drop_database, query
+from conftest import ROOT, SEEDS, create_database, critmin, drop_database, query
 from synthetic import make_seed_set
 
 from etl import pipeline
@@ -59,6 +60,24 @@ def test_article_without_curated_file_gets_auto_facts_until_a_curated_file_repla
     assert query(db, "select count(*) from core.agreement where agreement_id = %s", (key,)) == [(0,)]
 
 
+def test_auto_facts_left_out_are_counted_and_listed_with_their_reason(db, seeds_copy):
+    """Nothing the extractor finds disappears: a drafted fact that cannot be loaded (here a party
+    the reference lexicon does not know) is counted in the load summary and listed by
+    `critmin status` with its reason, and the run still succeeds."""
+    text = (ROOT / "tests" / "texts" / "en-unknown-orgs-jv.md").read_text(encoding="utf-8")
+    (seeds_copy / "articles" / "test-en-unknown-orgs-jv.md").write_text(text, encoding="utf-8")
+    result = critmin("load", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
+    assert result.returncode == 0, result.stderr
+    (count,) = re.findall(r"(\d+) auto-extracted facts not loaded", result.stderr)
+    assert int(count) >= 1
+    status = critmin("status", env={"DATABASE_URL": db})
+    lines = [ln for ln in status.stdout.splitlines() if ln.startswith("not loaded in run")]
+    assert len(lines) == int(count), status.stdout
+    assert any("Nordic Graphite Resources" in ln and "not in reference/parties.yaml" in ln for ln in lines), lines
+    assert query(db, "select status from etl.run order by run_id desc limit 1") == [("succeeded",)]
+    assert query(db, "select count(*) from core.volume where article_id = 'test-en-unknown-orgs-jv'")[0][0] >= 1
+
+
 def test_no_auto_loads_the_article_without_facts(db, seeds_copy):
     (seeds_copy / "articles" / f"{NEW_ID}.md").write_text(NEW_TEXT)
     result = critmin("load", "--no-auto", "--seeds", str(seeds_copy), env={"DATABASE_URL": db})
@@ -85,7 +104,7 @@ def test_deleted_article_files_are_pruned_unless_kept(loaded_db, seeds_copy):
 
 def test_a_reference_change_reaches_loaded_articles(loaded_db, seeds_copy):
     before = query(loaded_db, "select amount_usd from core.volume where unit = 'KRW' and quantity = 140000000000")
-    assert before == [(None,)]  # no rate for 2025-09 in the seeds (issue 15)
+    assert before == [(Decimal("100498986.00"),)]  # the ECB-derived rate of 2025-09
     fx = seeds_copy / "reference" / "fx.yaml"
     # a test-only rate (not a real quote) for the article's month
     fx.write_text("- {currency: KRW, rate_on: 2025-09-01, usd_per_unit: '0.0008', source: test}\n")

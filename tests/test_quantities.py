@@ -1,4 +1,4 @@
-"""Tests for etl/quantities.py: real phrases from the five seed articles plus other phrasings."""
+"""Tests for etl/text (numbers, units, periods): real phrases from the five seed articles plus other phrasings."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.quantities import (
+from etl.text import (
     Period,
     Quantity,
     find_periods,

@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from etl.cli import add, bench, db, doctor, load, report
+from etl.cli import add, bench, db, doctor, extract, load, report
 from etl.cli.common import err
 from etl.db.config import mask_url
 from etl.errors import CritminError, one_line
@@ -39,15 +39,9 @@ app.command("docs")(report.docs)
 app.command("doctor")(doctor.doctor)
 app.command("bench")(bench.bench)
 app.command("add")(add.add)
-
-
-def _register_extractor_commands() -> None:
-    from etl.cli_extract import register
-
-    register(app)
-
-
-_register_extractor_commands()
+app.command("extract")(extract.extract)
+app.command("draft")(extract.draft)
+app.command("eval")(extract.eval_)
 
 
 def main() -> None:

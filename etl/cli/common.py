@@ -32,12 +32,16 @@ def seeds_dir(seeds: Path | None) -> Path:
     return path.resolve()
 
 
-def print_problems(report) -> None:
-    """Each rejected record as one line, then each warning."""
+def print_problems(report, *, each_dropped: bool = False) -> None:
+    """Each rejected record as one line; the auto-extracted facts left out, each or as a count."""
     for p in report.problems:
         err.print(f"[red]rejected[/red] {p.line()}", soft_wrap=True)
-    for w in report.warnings:
-        err.print(f"[yellow]warning[/yellow] {w}", soft_wrap=True)
+    if each_dropped:
+        for p in report.dropped:
+            err.print(f"[yellow]not loaded[/yellow] {p.line()}", soft_wrap=True)
+    elif report.dropped:
+        err.print(f"[yellow]{len(report.dropped)} auto-extracted facts not loaded[/yellow] "
+                  "(each with its reason: critmin status)", soft_wrap=True)
 
 
 def article_progress(seeds: Path, label: str):

@@ -38,10 +38,12 @@ def load_seeds(seeds: Path, command: str, auto: bool, prune: bool = True, worker
     print_problems(report)
     counts = report.counts
     table = Table(title=f"run {report.run_id}: {seeds}", show_header=True)
-    for col in ("articles read", "inserted", "updated", "unchanged", "rejected", "deleted", "fact rows written"):
+    for col in ("articles read", "inserted", "updated", "unchanged", "rejected", "deleted", "fact rows written",
+                "auto facts not loaded"):
         table.add_column(col, justify="right")
     table.add_row(str(report.articles_read), str(counts.articles_inserted), str(counts.articles_updated),
-                  str(counts.articles_unchanged), str(report.rejected), str(report.deleted), str(counts.facts_inserted))
+                  str(counts.articles_unchanged), str(report.rejected), str(report.deleted), str(counts.facts_inserted),
+                  str(len(report.dropped)))
     out.print(table)
     if report.fatal:
         err.print("[red]nothing was loaded:[/red] the reference files under seeds/reference have errors (listed above)")
@@ -56,7 +58,7 @@ def validate(seeds: Path = SeedsOption, auto: bool = AutoOption, workers: int | 
     progress, advance = article_progress(folder, "checking articles")
     with progress:
         report = check(folder, auto=auto, workers=workers, on_progress=advance)
-    print_problems(report)
+    print_problems(report, each_dropped=True)
     out.print(f"{report.articles_read} articles read: {report.accepted} valid, "
               f"{report.rejected} rejected, {len(report.problems)} problems")
     raise typer.Exit(1 if report.problems else 0)
@@ -126,6 +128,7 @@ def status(limit: int = typer.Option(5, help="How many recent runs to show.")) -
                 (runs[0][0],)).fetchall()
             for file, record, field, reason in rows:
                 where = file + (f": {record}" if record else "") + (f" field {field}" if field else "")
-                out.print(f"rejected in run {runs[0][0]}: {where}: {reason}", soft_wrap=True)
+                label = "not loaded" if reason.startswith("auto-extracted") else "rejected"
+                out.print(f"{label} in run {runs[0][0]}: {where}: {reason}", soft_wrap=True)
 
 

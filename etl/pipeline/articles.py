@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from etl.paths import reference_file
 from etl.pipeline.report import Report
-from etl.problems import Problem
+from etl.problems import Problem, shorten
 from etl.sources.seeds import (
     ArticleFile,
     EntityFile,
@@ -23,6 +25,7 @@ from etl.sources.seeds import (
     read_reference,
     read_seed_bytes,
 )
+from etl.text import load_units
 from etl.transform.facts import ArticleFacts, article_id_problems, transform_article
 from etl.transform.lexicon import Lexicon, build_lexicon
 from etl.validate.articles import validate_articles, validate_reference
@@ -104,35 +107,49 @@ def _article_facts(stem: str, index: SeedIndex, lex: Lexicon, auto: bool, report
                                           record="front matter", field="id", article_id=stem))
         return facts
     if drafted:
-        ent = _auto_entities(art, stem, index.root)
+        ent, left_out = _auto_entities(art, stem, index.root)
+        report.dropped += left_out
     return transform_article(art, ent, lex, digest, "auto" if drafted else "curated")
 
 
-def _auto_entities(art: ArticleFile, stem: str, seeds_dir: Path) -> EntityFile:
-    """Facts drafted by the extractor for an article that has no curated file."""
+def _auto_entities(art: ArticleFile, stem: str, seeds_dir: Path) -> tuple[EntityFile, list[Problem]]:
+    """Facts drafted by the extractor for an article that has no curated file, and those it
+    found but left out (each with its reason)."""
     from etl.extractor import draft_entities
 
     meta = art.meta
-    draft = draft_entities(stem, art.body, meta.get("published_on"), meta.get("language"),
-                           seeds_dir=seeds_dir, title=meta.get("title"))
+    draft, dropped = draft_entities(stem, art.body, meta.get("published_on"), meta.get("language"),
+                                    seeds_dir=seeds_dir, title=meta.get("title"))
+    rel = f"{art.rel} (auto-extracted facts)"
     data = {k: v for k, v in draft.items() if not k.startswith("_")}
     # Drafted agreements stay the article's own: a guessed key must never merge into a curated
     # agreement or into another article's guess.
     for agreement in data.get("agreements") or []:
         if isinstance(agreement, dict) and isinstance(agreement.get("key"), str):
             agreement["key"] = f"{stem}-{agreement['key']}"
-    return EntityFile(art.path, f"{art.rel} (auto-extracted facts)", data, b"")
+    return EntityFile(art.path, rel, data, b""), [_left_out(rel, d.fact, d.reason) for d in dropped]
 
 
-def _settle(batch: list[ArticleFacts], blocked: set[str], report: Report) -> list[ArticleFacts]:
+def _left_out(rel: str, fact: dict[str, Any], reason: str) -> Problem:
+    """A drafted fact that is not loaded, as one line: which fact, and why."""
+    kind = fact.get("type", "fact")
+    what = fact.get("name") or fact.get("title") or " ".join(
+        str(fact[k]) for k in ("quantity", "unit", "mineral") if fact.get(k) is not None)
+    evidence = fact.get("evidence")
+    return Problem(rel, f"auto-extracted {kind} not loaded: {reason}", record=f"{kind} {shorten(what, 60)}",
+                   raw=shorten(evidence) if isinstance(evidence, str) else None)
+
+
+def _settle(batch: list[ArticleFacts], blocked: set[str], report: Report, lex: Lexicon) -> list[ArticleFacts]:
     """Validate a chunk; keep the accepted, record the rejected (auto facts that fail are dropped)."""
-    report.problems += validate_articles(batch)
+    report.problems += validate_articles(batch, lex.units)
     accepted = []
     for f in batch:
         drafted = [p for p in f.problems if p.file != f.rel]
         if f.review_status == "auto" and drafted:
-            # The extractor's mistakes must not reject the article: its facts are dropped, with a warning.
-            report.warnings += [f"auto-extracted facts of {f.article_id} dropped: {p.line()}" for p in drafted]
+            # The extractor's mistakes must not reject the article: its facts are left out, each reason kept.
+            report.dropped += [replace(p, reason=f"auto-extracted facts not loaded: {p.reason}", article_id=None)
+                               for p in drafted]
             f.problems = [p for p in f.problems if p.file == f.rel]
             f.rows = {table: rows if table == "article" else [] for table, rows in f.rows.items()}
         if f.problems or f.article_id in blocked:
@@ -161,6 +178,8 @@ def prepare(seeds_dir: Path) -> tuple[SeedIndex, Report]:
     ref = read_reference(seeds_dir, report.problems)
     if ref is not None:
         report.lexicon = build_lexicon(ref, report.problems)
+        # the seed folder's own units.yaml: the one its reference digest hashes
+        report.lexicon.units = load_units(reference_file(seeds_dir, "units.yaml"))
         report.problems += validate_reference(report.lexicon)
     index = index_seeds(seeds_dir)
     report.problems += index.problems

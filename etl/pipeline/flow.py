@@ -45,7 +45,7 @@ def load(url: str, seeds_dir: Path, command: str, *, auto: bool = True, prune: b
             if not report.fatal and report.lexicon is not None:
                 _write(cur, pool, index.articles, report, prune, on_wait, on_progress)
             _finish(report, index)
-            record_rejections(conn, report.run_id, report.problems)
+            record_rejections(conn, report.run_id, report.problems + report.dropped)
             finish_run(cur, report)
     except BaseException:
         finish_failed_run(url, report.run_id)

@@ -17,7 +17,8 @@ class Report:
     seeds_dir: Path
     lexicon: Lexicon | None = None
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    # auto-extracted facts left out, each with its reason: not rejections (the article loads)
+    dropped: list[Problem] = field(default_factory=list)
     articles_read: int = 0
     accepted: int = 0
     rejected_ids: set[str] = field(default_factory=set)

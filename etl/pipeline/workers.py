@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
 
-from etl import quantities
 from etl.load.copy import FactRows, render_facts
 from etl.pipeline.articles import _article_facts, _read_and_hash, _settle
 from etl.pipeline.report import Report
@@ -31,7 +30,7 @@ class _ChunkResult:
     accepted: list[ArticleFacts]
     facts: FactRows | None         # their fact rows, ready to COPY (None when only checking)
     problems: list[Problem]
-    warnings: list[str]
+    dropped: list[Problem]
     rejected_ids: set[str]
 
 
@@ -51,9 +50,9 @@ class _Work:
         """Extract, transform and validate a chunk of new or changed articles."""
         part = Report(self.index.root, reference_digest=self.reference_digest)
         batch = [f for stem in stems if (f := _article_facts(stem, self.index, self.lexicon, self.auto, part))]
-        accepted = _settle(batch, self.blocked, part)
+        accepted = _settle(batch, self.blocked, part, self.lexicon)
         facts = render_facts(accepted) if self.render else None
-        return _ChunkResult(accepted, facts, part.problems, part.warnings, part.rejected_ids)
+        return _ChunkResult(accepted, facts, part.problems, part.dropped, part.rejected_ids)
 
 
 # Set in each forked worker by its initializer (fork passes `work` without pickling it).
@@ -101,7 +100,6 @@ class ChunkPool:
 
     def __enter__(self) -> ChunkPool:
         if self.work is not None:
-            quantities.load_units()  # built once here, not once per worker
             for table in TABLES:
                 schema_for(table)
             if self.workers > 1 and len(self.index.articles) > self.chunk_size:
@@ -129,7 +127,7 @@ class ChunkPool:
         report = self.report
         for (_, scanned), result in results:
             report.problems += result.problems
-            report.warnings += result.warnings
+            report.dropped += result.dropped
             report.rejected_ids |= result.rejected_ids
             report.accepted += len(result.accepted)
             if result.accepted:

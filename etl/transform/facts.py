@@ -14,10 +14,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from etl import quantities
 from etl.db import domain
 from etl.problems import Problem, shorten
 from etl.sources.seeds import ArticleFile, EntityFile, as_date
+from etl.text import resolve_period, to_tonnes
 from etl.transform.lexicon import Lexicon, detect_language
 
 TABLES = (
@@ -100,7 +100,7 @@ class _ArticleContext:
         except ValueError:
             pass
         try:
-            period = quantities.resolve_period(str(value), self.published_on)
+            period = resolve_period(str(value), self.published_on, self.lex.units)
         except ValueError as exc:
             self.problem(f"not a date: {value!r} ({exc})", record, field_, value)
             return False, None
@@ -110,7 +110,7 @@ class _ArticleContext:
         phrase = item.get("period")
         if phrase is not None:
             try:
-                p = quantities.resolve_period(str(phrase), self.published_on)
+                p = resolve_period(str(phrase), self.published_on, self.lex.units)
             except ValueError as exc:
                 self.problem(f"cannot resolve period {phrase!r}: {exc}", record, "period", phrase)
                 return False, None, None
@@ -145,7 +145,7 @@ class _ArticleContext:
         if allowed and unit in domain.UNITS and unit not in allowed:
             self.problem(f"{unit!r} is not a unit of {measure} (expected {', '.join(allowed)})", record, "unit", unit)
             return None
-        tonnes = quantities.to_tonnes(quantity, unit) if measure == "mass" and unit in domain.MASS_UNITS else None
+        tonnes = to_tonnes(quantity, unit, self.lex.units) if measure == "mass" and unit in domain.MASS_UNITS else None
         product = item.get("product")
         product_id = None
         if product is not None:

@@ -16,6 +16,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from etl.db import domain
 from etl.problems import Problem, shorten
 from etl.sources.seeds import Reference, as_date
+from etl.text import UnitLexicon
 
 REFERENCE_TABLES = ("mineral", "mineral_alias", "product", "product_alias", "party", "party_alias",
                     "party_identifier", "fx_rate")
@@ -50,6 +51,7 @@ class Lexicon:
     fx: dict[str, dict[date, Decimal]]   # currency → {first day of the month: usd_per_unit}
     product_by_key: dict[str, str] = field(default_factory=dict)
     products: dict[str, dict[str, Any]] = field(default_factory=dict)   # product_id → its row
+    units: UnitLexicon | None = None   # the seed folder's units.yaml (None: the bundled one)
 
     def mineral(self, name: Any) -> str | None:
         return self.mineral_by_key.get(alias_key(name)) if isinstance(name, str) else None

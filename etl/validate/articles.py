@@ -10,22 +10,22 @@ from typing import Any
 
 import pandas as pd
 
-from etl import quantities
 from etl.db import domain
 from etl.problems import Problem, shorten
+from etl.text import UnitLexicon, parse_quantities
 from etl.transform.facts import TABLES, ArticleFacts
 from etl.transform.lexicon import REFERENCE_TABLES, Lexicon
 from etl.validate.frames import frame, run_schema
 
 
-def _number_agrees(quote: Any, want_q: Any, want_u: Any) -> str | None:
+def _number_agrees(quote: Any, want_q: Any, want_u: Any, units: UnitLexicon | None) -> str | None:
     """None when the quote states the row's number and unit; else why not."""
     if not isinstance(quote, str) or not isinstance(want_q, Decimal):
         return None
     if want_u not in domain.UNITS or want_q <= 0:
         return None  # an unknown unit or a non-positive number is reported on its own
     try:
-        found = quantities.parse_quantities(quote)
+        found = parse_quantities(quote, units)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not hide the rest of the report
         return f"the quote could not be parsed ({exc})"
     if any(q.unit == want_u and q.quantity == want_q for q in found):
@@ -36,13 +36,14 @@ def _number_agrees(quote: Any, want_q: Any, want_u: Any) -> str | None:
     return f"the quote says {stated}, not {want_q.normalize():f} {want_u}"
 
 
-def evidence_problems(table: str, df: pd.DataFrame, owners: list[str | None]) -> list[Problem]:
+def evidence_problems(table: str, df: pd.DataFrame, owners: list[str | None],
+                      units: UnitLexicon | None = None) -> list[Problem]:
     out = []
     if table in ("volume", "market_claim") and not df.empty:
         # Plain column iteration: building a Series per row costs more than the parsing itself.
         cols = zip(df["_quote"], df["quantity"], df["unit"], df["_file"], df["_record"], owners, strict=True)
         for quote, qty, unit, file, record, owner in cols:
-            why = _number_agrees(quote, qty, unit)
+            why = _number_agrees(quote, qty, unit, units)
             if why:
                 out.append(Problem(file, why, record=record, field="quantity", raw=shorten(quote), article_id=owner))
     return out
@@ -56,7 +57,7 @@ def validate_reference(lex: Lexicon) -> list[Problem]:
     return problems
 
 
-def validate_articles(facts: list[ArticleFacts]) -> list[Problem]:
+def validate_articles(facts: list[ArticleFacts], units: UnitLexicon | None = None) -> list[Problem]:
     """Append every problem to its article's list (lazy: all problems at once).
 
     Returns the problems that belong to no single article."""
@@ -71,7 +72,7 @@ def validate_articles(facts: list[ArticleFacts]) -> list[Problem]:
             rows += f.rows[table]
             owners += [f.article_id] * len(f.rows[table])
         df = frame(rows, table)
-        for p in run_schema(table, df, owners) + evidence_problems(table, df, owners):
+        for p in run_schema(table, df, owners) + evidence_problems(table, df, owners, units):
             (by_id[p.article_id].problems if p.article_id in by_id else unowned).append(p)
     # An agreement reported by several articles is checked once per article (not unique overall).
     rows, owners = [], []

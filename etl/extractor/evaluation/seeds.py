@@ -33,7 +33,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from etl.extractor import extract_article
+from etl.extractor.output import extract_article
 from etl.sources.seeds import read_seeds
 from etl.transform.lexicon import build_lexicon
 
@@ -135,24 +135,22 @@ def _spans(body: str, quote: Any) -> tuple[int, int] | None:
     return (i, i + len(quote)) if i >= 0 else None
 
 
+def _gold_parties(curated: dict[str, Any], agreements: list[dict[str, Any]], claims: list[dict[str, Any]],
+                  party_id: Callable[[Any], str | None]) -> set[str]:
+    """Canonical ids of the curated parties, agreement parties and claim subjects."""
+    names = [p.get("name") for p in curated.get("parties") or [] if isinstance(p, dict)]
+    names += [r.get("name") for a in agreements for r in a.get("parties") or [] if isinstance(r, dict)]
+    names += [c.get("subject") for c in claims]
+    return {pid for pid in (party_id(n) for n in names) if pid}
+
+
 def evaluate_article(article_id: str, meta: dict[str, Any], body: str, curated: dict[str, Any],
                      party_id: Callable[[Any], str | None], mineral_id: Callable[[Any], str | None],
                      seeds_dir: Path | None = None) -> ArticleEval:
     out = extract_article((meta, body), seeds_dir=seeds_dir)
     agreements = [a for a in curated.get("agreements") or [] if isinstance(a, dict)]
     claims = [c for c in curated.get("claims") or [] if isinstance(c, dict)]
-
-    gold_p: set[str] = set()
-    for p in curated.get("parties") or []:
-        if isinstance(p, dict) and party_id(p.get("name")):
-            gold_p.add(party_id(p.get("name")))
-    for a in agreements:
-        for r in a.get("parties") or []:
-            if isinstance(r, dict) and party_id(r.get("name")):
-                gold_p.add(party_id(r.get("name")))
-    for c in claims:
-        if party_id(c.get("subject")):
-            gold_p.add(party_id(c.get("subject")))
+    gold_p = _gold_parties(curated, agreements, claims, party_id)
     pred_p = {p.get("id") or "unknown:" + str(p["name"]) for p in out["parties"]}
 
     gold_m: set[str] = set()
