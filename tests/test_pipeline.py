@@ -262,3 +262,24 @@ def test_sparse_changes_are_found_and_loaded_in_small_handouts(server_url, templ
     finally:
         for url in urls:
             drop_database(server_url, url.rsplit("/", 1)[1])
+
+
+def test_the_seed_folders_own_units_yaml_is_used(db, tmp_path):
+    """units.yaml is read from --seeds (the file the reference digest hashes), not the bundled copy:
+    a unit word added there makes a quote that uses it check out and load."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    base = ROOT / "tests" / "bad_inputs" / "_base"
+    shutil.copytree(base, seeds, dirs_exist_ok=True)
+    article = seeds / "articles" / "bad-input-case.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("500 tonnes", "500 tonz"), encoding="utf-8")
+    facts = seeds / "entities" / "bad-input-case.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("500 tonnes", "500 tonz"), encoding="utf-8")
+    refused = critmin("validate", "--seeds", str(seeds))
+    assert refused.returncode == 1 and "bad-input-case" in refused.stderr  # the bundled units know no "tonz"
+    units = seeds / "reference" / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("forms: [t, tonne, tonnes,", "forms: [t, tonz, tonne, tonnes,", 1),
+                     encoding="utf-8")
+    result = critmin("load", "--seeds", str(seeds), env={"DATABASE_URL": db})
+    assert result.returncode == 0, result.stderr
+    assert query(db, "select quantity_tonnes from core.volume where article_id = 'bad-input-case'") == [(Decimal("500"),)]

@@ -215,10 +215,16 @@ class UnitLexicon:
         return self._cs.get(norm) or self._ci[norm.lower()]
 
 
-@lru_cache(maxsize=8)
 def load_units(path: str | Path | None = None) -> UnitLexicon:
-    """Read units.yaml once; prefer the copy bundled in an installed wheel."""
+    """The unit lexicon of a units.yaml (default: the bundled one), parsed once per version of the
+    file: an edited file is read again, even in a long-running process."""
     path = Path(path) if path is not None else resource_dir("seeds") / "reference" / "units.yaml"
-    with path.open(encoding="utf-8") as fh:
+    stat = path.stat()
+    return _parse_units(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _parse_units(path: str, _mtime_ns: int, _size: int) -> UnitLexicon:
+    with open(path, encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    return UnitLexicon(data, str(path))
+    return UnitLexicon(data, path)
