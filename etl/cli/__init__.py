@@ -37,6 +37,7 @@ app.command("report")(report.report)
 app.command("export")(report.export)
 app.command("docs")(report.docs)
 app.command("doctor")(doctor.doctor)
+app.command("refresh")(doctor.refresh)
 app.command("bench")(bench.bench)
 app.command("add")(add.add)
 
