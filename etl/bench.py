@@ -216,12 +216,26 @@ def peers(server_url: str, source_url: str) -> dict[str, float]:
             cur = src.execute(sql.SQL("select {} from {}").format(
                 sql.SQL(", ").join(map(sql.Identifier, cols)), sql.Identifier("core", table)))
             frames[table] = pd.DataFrame(cur.fetchall(), columns=cols)
+    # a party's parent comes before it (row by row inserts check each statement's references)
+    parents = dict(zip(frames["party"]["party_id"], frames["party"]["parent_party_id"], strict=True))
+
+    def depth(party: str) -> int:
+        n = 0
+        while (party := parents.get(party)) is not None:
+            n += 1
+        return n
+
+    frames["party"] = frames["party"].assign(_depth=frames["party"]["party_id"].map(depth)).sort_values(
+        "_depth", kind="stable").drop(columns="_depth")
     out: dict[str, float] = {}
     writers = {
-        "pandas_to_sql": lambda conn, table, frame, _t: frame.to_sql(
-            table, conn, schema="core", if_exists="append", index=False, chunksize=10_000),
-        "pandas_to_sql_multi": lambda conn, table, frame, _t: frame.to_sql(
-            table, conn, schema="core", if_exists="append", index=False, chunksize=1_000, method="multi"),
+        # the column types of the schema (pandas would infer text for Decimal columns)
+        "pandas_to_sql": lambda conn, table, frame, t: frame.to_sql(
+            table, conn, schema="core", if_exists="append", index=False, chunksize=10_000,
+            dtype={c.name: c.type for c in t.columns if c.name in frame.columns}),
+        "pandas_to_sql_multi": lambda conn, table, frame, t: frame.to_sql(
+            table, conn, schema="core", if_exists="append", index=False, chunksize=1_000, method="multi",
+            dtype={c.name: c.type for c in t.columns if c.name in frame.columns}),
         "sqlalchemy_core_executemany": lambda conn, table, frame, t: conn.execute(
             t.insert(), frame.astype(object).where(frame.notna(), None).to_dict("records")) if len(frame) else None,
     }

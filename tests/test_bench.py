@@ -25,7 +25,7 @@ def test_bench_json_fields_and_scratch_database_is_dropped(server_url):
     assert 0 < data["ratio_to_schema_limit"] == round(data["load_table_rows_per_s"] / data["schema_limit_rows_per_s"], 3)
     assert "peer_rows_per_s" not in data  # peers only with --peers
     assert data["reload_1pct_articles_updated"] == 10
-    assert query(url, "select count(*) from pg_database where datname like 'critmin_bench_%'") == [(0,)]
+    assert query(url, "select count(*) from pg_database where datname like 'critmin_bench_%%'") == [(0,)]
 
 
 def test_bench_peers_write_the_same_rows(server_url):
@@ -37,4 +37,4 @@ def test_bench_peers_write_the_same_rows(server_url):
     for peer, rate in data["peer_rows_per_s"].items():
         assert rate > 0
         assert data["ratio_to_peer"][peer] == round(data["load_table_rows_per_s"] / rate, 3)
-    assert query(url, "select count(*) from pg_database where datname like 'critmin_bench_%'") == [(0,)]
+    assert query(url, "select count(*) from pg_database where datname like 'critmin_bench_%%'") == [(0,)]

@@ -43,6 +43,8 @@ class Touched:
     rows: dict[str, int] = field(default_factory=dict)
     # foreign keys dropped for a load into empty tables: (table, name, definition), see write.py
     deferred_keys: list[tuple[str, str, str]] = field(default_factory=list)
+    # the load started on empty core tables: everything it stores is new (a first load, a rebuild)
+    started_empty: bool = False
 
     def wrote(self, table: str, n: int) -> None:
         self.rows[table] = self.rows.get(table, 0) + n
@@ -80,13 +82,21 @@ def _analyze_if_changed_much(cur: psycopg.Cursor, written: dict[str, int]) -> li
 
 def refresh(cur: psycopg.Cursor, touched: Touched) -> int:
     """Store the parts of the touched agreements and the totals of their minerals, in the caller's
-    transaction; returns how many mineral keys were refreshed (0: nothing changed, nothing written)."""
+    transaction; returns how many mineral keys were refreshed (0: nothing changed, nothing
+    written; -1: all, after a load into empty tables)."""
     if not touched.agreements and not touched.minerals and not touched.every_mineral:
         return 0
     ids = sorted(touched.agreements)
     keys = set(touched.minerals)
     # the core tables were just written: fresh statistics before the refresh plans read them
     _analyze_if_changed_much(cur, {f"core.{t}": n for t, n in touched.rows.items()})
+    if touched.started_empty:
+        # every agreement is new: compute all parts and totals in one pass each, no id lists
+        cur.execute("select mart.refresh_parts(null)")
+        cur.execute("select mart.refresh_totals(null)")
+        for table in (*PARTS, *MARTS):
+            cur.execute(sql.SQL("analyze {}").format(sql.Identifier("mart", table)))
+        return -1
     if ids:
         keys |= _part_minerals(cur, ids)  # the minerals the parts had before
         cur.execute("select mart.refresh_parts(%s)", (ids,))

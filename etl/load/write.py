@@ -107,6 +107,7 @@ def begin_load(cur: psycopg.Cursor, lex: Lexicon, on_wait: Callable[[], None] | 
     if touched is not None and not known:
         cur.execute("select exists (select from core.agreement)")
         if not cur.fetchone()[0]:
+            touched.started_empty = True
             touched.deferred_keys = _drop_fact_foreign_keys(cur)
     return known
 
