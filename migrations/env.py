@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from alembic import context
+from alembic_utils.replaceable_entity import register_entities
 from sqlalchemy import Engine, pool
 
 from etl.db.config import make_engine
 from etl.db.models import SCHEMAS, metadata
+from etl.db.objects import entities
 
 config = context.config
 target_metadata = metadata
+# The views and functions the sql/ files declare: `alembic check` compares their definitions in
+# the database with the files, and autogenerate writes a revision carrying their frozen text.
+register_entities(entities())
 
 
 def include_name(name, type_, parent_names):
-    # Only our schemas; the reporting views are managed from sql/ files, not autogenerate.
+    # Only our schemas (views and functions are compared as alembic_utils entities).
     if type_ == "schema":
         return name in SCHEMAS
     return True

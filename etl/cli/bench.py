@@ -15,6 +15,7 @@ def bench(
     entity_format: str = typer.Option("json", "--entity-format",
                                       help="json or yaml: write the synthetic facts files as JSON (machine-written) or YAML (curator-written)."),
     workers: int | None = WorkersOption,
+    with_peers: bool = typer.Option(False, "--peers", help="Also time pandas to_sql (default and multi) and SQLAlchemy Core executemany writing the same rows into the same schema (slow)."),
 ) -> None:
     """Measure the load path against the plain-COPY limit, in a scratch database that is dropped after."""
     import json
@@ -25,7 +26,8 @@ def bench(
         raise typer.BadParameter(f"unknown entity format {entity_format!r}: use json or yaml", param_hint="--entity-format")
     url = owner_url()
     with err.status("benchmarking") as status:
-        result = run_bench(url, rows, progress=lambda msg: status.update(msg), entity_format=entity_format, workers=workers)
+        result = run_bench(url, rows, progress=lambda msg: status.update(msg), entity_format=entity_format, workers=workers,
+                           with_peers=with_peers)
     if as_json:
         print(json.dumps(result))
         return
@@ -36,6 +38,9 @@ def bench(
         if key == "view_query_ms":
             for view, ms in value.items():
                 table.add_row(f"reporting.{view} (median ms)", f"{ms:.1f}")
+        elif isinstance(value, dict):
+            for sub, v in value.items():
+                table.add_row(f"{key}.{sub}", f"{v:,}" if isinstance(v, int) else str(v))
         elif key != "database":
             table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
     out.print(table)

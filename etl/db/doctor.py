@@ -131,7 +131,7 @@ def check_reader(url: str) -> Check:
         if not role:
             return "reader role", True, "no critmin_reader role in this server (the reporting migration creates it)"
         too_much = conn.execute(
-            """select s from unnest(array['core', 'etl', 'mart']) s
+            """select s from unnest(array['core', 'etl', 'mart', 'intermediate']) s
                where exists (select 1 from pg_namespace where nspname = s)
                  and has_schema_privilege('critmin_reader', s, 'USAGE')""").fetchall()
         can_read = conn.execute(
@@ -161,6 +161,25 @@ def check_reader(url: str) -> Check:
     return "reader role", True, "the BI login reads schema reporting, and critmin_reader nothing else"
 
 
+def check_marts(url: str) -> Check:
+    """The stored marts equal the plain computation (a hand edit of the core tables makes them
+    stale until `critmin refresh`)."""
+    import psycopg
+
+    from etl.load.marts import stale_marts
+
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        cur.execute("select to_regclass('mart.volume_schedule_part') is not null "
+                    "and to_regprocedure('mart.refresh_parts(text[])') is not null")
+        if not cur.fetchone()[0]:
+            return "marts", False, "the mart tables are missing or from an older revision: run `critmin migrate`"
+        stale = {table: n for table, n in stale_marts(cur).items() if n}
+    if stale:
+        which = ", ".join(f"mart.{t} ({n} rows differ)" for t, n in sorted(stale.items()))
+        return "marts", False, f"stale: {which}; the core tables were edited by hand: run `critmin refresh`"
+    return "marts", True, "the stored marts equal the plain computation"
+
+
 def run_checks() -> list[Check]:
     from etl.db.server import critmin_home
 
@@ -176,7 +195,8 @@ def run_checks() -> list[Check]:
     if not reach[1]:
         return results
     steps: list[tuple[str, Callable[[str], Check]]] = [
-        ("migrations", check_migrations), ("reporting views", check_views), ("reader role", check_reader)]
+        ("migrations", check_migrations), ("reporting views", check_views), ("reader role", check_reader),
+        ("marts", check_marts)]
     for name, step in steps:
         try:
             results.append(step(url))

@@ -46,6 +46,7 @@ SCHEMAS = {
     "core": "critmin core tables: articles, parties, minerals, agreements, volumes, evidence.",
     "etl": "critmin ETL bookkeeping: runs and rejected records.",
     "reporting": "critmin reporting views: the stable interface for SQL clients and BI tools.",
+    "intermediate": "critmin private rules shared by the reporting views (which source wins, restated figures counted once, compared quantities); not for readers.",
     "mart": "critmin stored results of the heaviest reporting views, kept current by every load (read them through reporting).",
 }
 
@@ -510,18 +511,11 @@ class RejectedRow(Base):
 # ---------------------------------------------------------------------------------- mart
 #
 # Stored results of the reporting views that aggregate every fact (reporting.volume_schedule and
-# reporting.mineral_summary): each table holds exactly the rows of its view, per mineral. Triggers
-# on the core tables (migration 0005) list in mart.stale_mineral every mineral whose facts changed
-# and keep the per-agreement parts (mart.*_part) current; the views compute the stale minerals
-# live and read the others from here, so they are always current, and the load refreshes the
-# stale minerals before it commits (etl/load/marts.py).
-
-stale_mineral = Table(
-    "stale_mineral", Base.metadata,
-    Column("mineral_id", Text, comment="A mineral whose facts changed since the mart tables were last refreshed; null stands for figures not about one mineral."),
-    schema="mart",
-    comment="Minerals whose rows in the mart tables are out of date: the reporting views compute them live until the load (or the next one) refreshes them. Written by triggers on the core tables; empty after every load.",
-)
+# reporting.mineral_summary): each table holds exactly the rows of its view. The parts (mart.*_part)
+# hold the per-agreement pieces, so a load recomputes only the agreements it touched; no trigger
+# is involved: the load calls mart.refresh_parts and mart.refresh_totals (sql/functions/) before it
+# commits, `critmin refresh` after hand edits, and `critmin doctor` says when they are stale
+# (etl/load/marts.py).
 
 volume_schedule = Table(
     "volume_schedule", Base.metadata,
@@ -534,7 +528,7 @@ volume_schedule = Table(
     Column("agreement_ids", Text, comment="Those agreements (comma-separated agreement ids, alphabetical)."),
     Column("bounds", Text, comment="Bounds of the figures summed (comma-separated)."),
     schema="mart",
-    comment="Stored rows of reporting.volume_schedule (same columns, see its comments) for the minerals not listed in mart.stale_mineral.",
+    comment="Stored rows of reporting.volume_schedule (same columns, see its comments), summed from mart.volume_schedule_part by mart.refresh_totals inside every load and `critmin refresh`.",
 )
 
 volume_schedule_part = Table(
@@ -551,7 +545,7 @@ volume_schedule_part = Table(
     Index(None, "mineral", "calendar_year", "agreement_id",
           postgresql_include=["bound", "tonnes", "amount_usd", "volume_count"]),
     schema="mart",
-    comment="The figures reporting.volume_schedule counts (one source per restated figure), summed per agreement, mineral, calendar year and bound; kept current by triggers on core.volume and core.article.",
+    comment="The figures reporting.volume_schedule counts (one source per restated figure), summed per agreement, mineral, calendar year and bound; stored by mart.refresh_parts for the agreements a load touched.",
 )
 
 mineral_summary_part = Table(
@@ -563,7 +557,7 @@ mineral_summary_part = Table(
     Column("stated_tonnes", Numeric, comment="Sum of their tonnes, a figure restated by several articles counted once (with its chosen source)."),
     Column("stated_amount_usd", Numeric, comment="Sum of their US dollars, a restated figure counted once (with its chosen source)."),
     schema="mart",
-    comment="The agreement facts reporting.mineral_summary counts, per mineral, agreement and article; kept current by triggers on core.volume, core.agreement_mineral and core.article.",
+    comment="The agreement facts reporting.mineral_summary counts, per mineral, agreement and article; stored by mart.refresh_parts for the agreements a load touched.",
 )
 
 mineral_summary = Table(
@@ -582,7 +576,7 @@ mineral_summary = Table(
     Column("claim_count", BigInteger, nullable=False, comment="Market claims about the mineral."),
     Column("source_count", BigInteger, nullable=False, comment="Distinct articles with any fact about the mineral."),
     schema="mart",
-    comment="Stored rows of reporting.mineral_summary (same columns, see its comments) for the minerals not listed in mart.stale_mineral.",
+    comment="Stored rows of reporting.mineral_summary (same columns, see its comments), computed from mart.mineral_summary_part by mart.refresh_totals inside every load and `critmin refresh`.",
 )
 
 

@@ -18,6 +18,7 @@ from psycopg import sql
 from etl.db.models import metadata
 from etl.load import marts
 from etl.load.copy import FACT_TABLES, FactRows, _columns, _copy_rows
+from etl.load.marts import Touched
 from etl.transform.facts import ArticleFacts
 from etl.transform.lexicon import Lexicon
 
@@ -85,32 +86,81 @@ def acquire_load_lock(cur: psycopg.Cursor, on_wait: Callable[[], None] | None = 
     cur.execute("select pg_advisory_xact_lock(%s)", (LOAD_LOCK_KEY,))
 
 
-def begin_load(cur: psycopg.Cursor, lex: Lexicon, on_wait: Callable[[], None] | None = None) -> dict[str, str]:
+def begin_load(cur: psycopg.Cursor, lex: Lexicon, on_wait: Callable[[], None] | None = None,
+               touched: Touched | None = None) -> dict[str, str]:
     """Take the load lock, bring the reference lexicons up to date, and return the stored
-    content hash of every article (read under the lock, so no other load can change them)."""
+    content hash of every article (read under the lock, so no other load can change them).
+
+    A changed mineral or party (names, countries: columns of mineral_summary) marks every mineral
+    of `touched` for the refresh. Into empty core tables (a first load, a rebuild) the facts'
+    foreign keys are dropped here and re-added by finish_load, which checks each with one
+    anti-join over the rows written instead of a trigger call per row (`bulk_checks`)."""
     acquire_load_lock(cur, on_wait)
     for table in ("mineral", "product", "party"):
-        upsert(cur, table, lex.rows[table])
+        written = upsert(cur, table, lex.rows[table])
+        if touched is not None and written and table in ("mineral", "party"):
+            touched.every_mineral = True
     # Aliases, identifiers and rates removed from the reference files leave the database too.
     for table in ("mineral_alias", "product_alias", "party_alias", "party_identifier", "fx_rate"):
         upsert(cur, table, lex.rows[table], prune=True)
     cur.execute("select article_id, content_hash from core.article")
-    return dict(cur.fetchall())
+    known = dict(cur.fetchall())
+    if touched is not None and not known:
+        cur.execute("select exists (select from core.agreement)")
+        if not cur.fetchone()[0]:
+            touched.started_empty = True
+            touched.deferred_keys = _drop_fact_foreign_keys(cur)
+    return known
+
+
+# The tables a load writes whose foreign keys are checked in sets when they start empty.
+_BULK_TABLES = ("article", "agreement", *FACT_TABLES)
+
+
+def _drop_fact_foreign_keys(cur: psycopg.Cursor) -> list[tuple[str, str, str]]:
+    """Drop the foreign keys of the (empty) tables the load writes; returns (table, name,
+    definition) to re-add them. In the load's transaction: a killed load restores them."""
+    cur.execute("""select c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+                   from pg_constraint c join pg_class t on t.oid = c.conrelid
+                   join pg_namespace n on n.oid = t.relnamespace
+                   where c.contype = 'f' and n.nspname = 'core' and t.relname = any(%s)
+                   order by 1, 2""", (list(_BULK_TABLES),))
+    keys = cur.fetchall()
+    for table, name, _definition in keys:
+        cur.execute(sql.SQL("alter table {} drop constraint {}").format(
+            sql.SQL(table), sql.Identifier(name)))  # table: regclass text, already quoted
+    return keys
+
+
+def _restore_foreign_keys(cur: psycopg.Cursor, keys: list[tuple[str, str, str]]) -> None:
+    """Re-add the dropped foreign keys NOT VALID, then VALIDATE each: one anti-join per reference
+    over every row written (a dangling reference fails the load, as the row-level check would)."""
+    for table, name, definition in keys:
+        cur.execute(sql.SQL("alter table {} add constraint {} {} not valid").format(
+            sql.SQL(table), sql.Identifier(name), sql.SQL(definition)))
+    for table, name, _definition in keys:
+        cur.execute(sql.SQL("alter table {} validate constraint {}").format(sql.SQL(table), sql.Identifier(name)))
 
 
 def load_articles(cur: psycopg.Cursor, changed: list[ArticleFacts], facts: FactRows, known: dict[str, str],
-                  counts: LoadCounts) -> set[str]:
+                  counts: LoadCounts, touched: Touched) -> None:
     """Replace the facts of changed articles (`facts`: their rendered fact rows; `known`: the
-    stored hashes from begin_load); returns the agreements whose sources changed."""
+    stored hashes from begin_load); adds to `touched` the agreements whose sources changed and
+    the minerals of the claims written or removed."""
     if not changed:
-        return set()
+        return
     counts.articles_inserted += sum(1 for f in changed if f.article_id not in known)
     counts.articles_updated += sum(1 for f in changed if f.article_id in known)
     ids = [f.article_id for f in changed]
-    cur.execute("select distinct agreement_id from core.agreement_status where article_id = any(%s)", (ids,))
-    affected = {r[0] for r in cur.fetchall()}
+    replaced = [i for i in ids if i in known]
+    if replaced:  # the agreements and claim minerals the old versions reported
+        cur.execute("select distinct agreement_id from core.agreement_status where article_id = any(%s)", (replaced,))
+        touched.agreements.update(r[0] for r in cur.fetchall())
+        touched.minerals |= marts.claim_minerals(cur, replaced)
     for table in reversed(FACT_TABLES):
-        cur.execute(sql.SQL("delete from {} where article_id = any(%s)").format(sql.Identifier("core", table)), (ids,))
+        if not replaced:
+            break
+        cur.execute(sql.SQL("delete from {} where article_id = any(%s)").format(sql.Identifier("core", table)), (replaced,))
         counts.facts_deleted += cur.rowcount
     upsert(cur, "article", [f.rows["article"][0] for f in changed])
     # upsert skips server-set timestamps: say when this version was loaded.
@@ -118,14 +168,18 @@ def load_articles(cur: psycopg.Cursor, changed: list[ArticleFacts], facts: FactR
     # New agreements get a row first (facts point at it); finish_load settles title and kind.
     new_agreements = {row["agreement_id"]: row for f in changed for row in f.rows["agreement"]}
     upsert(cur, "agreement", list(new_agreements.values()), update=False)
-    affected |= set(new_agreements)
+    touched.agreements |= set(new_agreements)
+    touched.wrote("article", len(ids))
+    touched.wrote("agreement", len(new_agreements))
     for table in FACT_TABLES:
         if facts.text[table]:
             stmt = sql.SQL("copy {} ({}) from stdin").format(
                 sql.Identifier("core", table), sql.SQL(", ").join(map(sql.Identifier, _columns(table))))
             with cur.copy(stmt) as copy:
                 copy.write(facts.text[table])
+            touched.wrote(table, facts.text[table].count(b"\n"))
     counts.facts_inserted += facts.count
+    touched.minerals |= marts.claim_minerals(cur, ids) if facts.text["market_claim"] else set()
     # The loader re-checks every quote against the stored article text.
     cur.execute(
         """select e.evidence_id from core.evidence e join core.article a using (article_id)
@@ -136,56 +190,28 @@ def load_articles(cur: psycopg.Cursor, changed: list[ArticleFacts], facts: FactR
     bad = [r[0] for r in cur.fetchall()]
     if bad:
         raise RuntimeError(f"evidence offsets do not match the stored article text: {bad[:5]}")
-    return affected
 
 
-def delete_articles(cur: psycopg.Cursor, gone: list[str]) -> tuple[int, set[str]]:
-    """Delete articles (their facts go with them); returns (count, agreements they reported)."""
+def delete_articles(cur: psycopg.Cursor, gone: list[str], touched: Touched) -> int:
+    """Delete articles (their facts go with them); adds the agreements and claim minerals they
+    reported to `touched`; returns how many were deleted."""
     if not gone:
-        return 0, set()
+        return 0
     cur.execute("select distinct agreement_id from core.agreement_status where article_id = any(%s)", (gone,))
-    affected = {r[0] for r in cur.fetchall()}
+    touched.agreements.update(r[0] for r in cur.fetchall())
+    touched.minerals |= marts.claim_minerals(cur, gone)
     cur.execute("delete from core.article where article_id = any(%s)", (gone,))
-    return cur.rowcount, affected
+    return cur.rowcount
 
 
-# An agreement's title, kind and location are those of its earliest-published curated source
-# (auto-extracted sources only where no curated one exists).
-_SETTLE_AGREEMENTS = """
-with sources as (
-    select s.agreement_id, s.title, s.kind, s.location,
-           row_number() over (partition by s.agreement_id
-                              order by s.review_status = 'auto', a.published_on nulls last, a.article_id) as source_rank
-    from core.agreement_status as s
-    join core.article as a on a.article_id = s.article_id
-    where s.agreement_id = any(%(ids)s)
-),
-settled as (
-    select agreement_id,
-           (array_agg(title order by source_rank) filter (where title is not null))[1] as title,
-           (array_agg(kind order by source_rank) filter (where kind is not null))[1] as kind,
-           (array_agg(location order by source_rank) filter (where location is not null))[1] as location
-    from sources
-    group by agreement_id
-)
-update core.agreement as g
-set title = coalesce(s.title, g.title), kind = coalesce(s.kind, g.kind), location = s.location
-from settled as s
-where g.agreement_id = s.agreement_id
-  and (g.title, g.kind, g.location) is distinct from (coalesce(s.title, g.title), coalesce(s.kind, g.kind), s.location)
-"""
-
-
-def finish_load(cur: psycopg.Cursor, affected: set[str]) -> None:
-    """Settle the agreements whose sources changed; drop those no article reports any more; then
-    store the reporting rows of every mineral whose facts changed (etl/load/marts.py)."""
-    if affected:
-        ids = sorted(affected)
-        cur.execute(_SETTLE_AGREEMENTS, {"ids": ids})
-        cur.execute(
-            """delete from core.agreement g where g.agreement_id = any(%s)
-               and not exists (select 1 from core.agreement_status s where s.agreement_id = g.agreement_id)""",
-            (ids,),
-        )
-    # The core tables' triggers listed the minerals this load touched (none when nothing changed).
-    marts.refresh(cur)
+def finish_load(cur: psycopg.Cursor, touched: Touched) -> None:
+    """Re-add (and check, in sets) foreign keys dropped for a load into empty tables; settle the
+    touched agreements (etl.settle_agreements: title, kind and location from their origin source;
+    those no article reports any more are deleted); then store the marts of what the load touched
+    (etl/load/marts.py). All in the load's transaction."""
+    if touched.deferred_keys:
+        _restore_foreign_keys(cur, touched.deferred_keys)
+        touched.deferred_keys = []
+    if touched.agreements:
+        cur.execute("select etl.settle_agreements(%s)", (sorted(touched.agreements),))
+    marts.refresh(cur, touched)

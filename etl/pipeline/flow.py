@@ -12,6 +12,7 @@ from pathlib import Path
 
 import psycopg
 
+from etl.load.marts import Touched
 from etl.load.runs import finish_failed_run, finish_run, record_rejections, start_run
 from etl.load.write import begin_load, delete_articles, finish_load, load_articles
 from etl.pipeline.articles import _finish, prepare
@@ -57,19 +58,18 @@ def _write(cur: psycopg.Cursor, pool: ChunkPool, present: Mapping[str, Path], re
            on_wait: Callable[[], None] | None, on_progress: Callable[[int], None] | None) -> None:
     """Write each prepared chunk as it arrives, delete what left the seed folder, store the marts."""
     assert report.lexicon is not None
-    known = begin_load(cur, report.lexicon, on_wait)
-    affected: set[str] = set()
+    touched = Touched()
+    known = begin_load(cur, report.lexicon, on_wait, touched)
     clock = time.perf_counter()
     for chunk in pool.chunks(known, on_progress):
         report.seconds["waiting_for_chunks"] += time.perf_counter() - clock
         clock = time.perf_counter()
-        affected |= load_articles(cur, chunk.accepted, chunk.facts, known, report.counts)
+        load_articles(cur, chunk.accepted, chunk.facts, known, report.counts, touched)
         report.seconds["writing"] += time.perf_counter() - clock
         clock = time.perf_counter()
     report.seconds["waiting_for_chunks"] += time.perf_counter() - clock
     clock = time.perf_counter()
     if prune:  # articles stored but no longer in the seed folder
-        report.deleted, reported = delete_articles(cur, sorted(set(known) - set(present)))
-        affected |= reported
-    finish_load(cur, affected)
+        report.deleted = delete_articles(cur, sorted(set(known) - set(present)), touched)
+    finish_load(cur, touched)
     report.seconds["writing"] += time.perf_counter() - clock

@@ -1,10 +1,9 @@
-"""The reporting views: their SQL files, applied by migrations, and the catalogue read back from the database.
+"""The reporting views: their SQL files and the catalogue read back from the database.
 
 Each reporting view lives in one file, `sql/reporting/<view>.sql` (found with
-`resource_dir("sql")`, so a wheel works too). Migrations apply them with `apply_views`; a revision
-that later changes a view freezes the previous text in `sql/reporting/_history/<view>.<rev>.sql`
-and `view_sql(name, as_of=rev)` prefers that frozen copy (see sql/README.md). `apply_views`,
-`drop_views` and `view_sql` are called by migrations: keep their behaviour backward compatible.
+`resource_dir("sql")`, so a wheel works too). Migrations never read these files: each revision
+carries the text it applies (migrations/frozen/<rev>/), and `alembic check` compares the files
+with the database through the alembic_utils entities of etl/db/objects.py.
 """
 
 from __future__ import annotations
@@ -12,18 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import psycopg
-from psycopg import sql
 
 from etl.errors import UsageError
 from etl.paths import resource_dir
 
 SCHEMA = "reporting"
-
-
-HISTORY_DIR = "_history"
 
 
 _VIEW_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -38,61 +32,14 @@ def view_names() -> list[str]:
     return sorted(p.stem for p in reporting_dir().glob("*.sql") if not p.name.startswith("_"))
 
 
-def view_sql(name: str, as_of: str | None = None) -> str:
-    """The SQL of a view as of revision `as_of` (a frozen copy in _history/), else the current file."""
+def view_sql(name: str) -> str:
+    """The SQL file of a reporting view."""
     if not _VIEW_NAME.match(name):
         raise ValueError(f"not a view name: {name!r}")
-    if as_of:
-        # _history/<view>.<rev>.sql is the text in force up to and including revision <rev>
-        # (revision ids are zero-padded numbers): the first one at or after `as_of` applies.
-        frozen = sorted(p for p in (reporting_dir() / HISTORY_DIR).glob(f"{name}.*.sql")
-                        if p.name[len(name) + 1:-4] >= as_of)
-        if frozen:
-            return frozen[0].read_text(encoding="utf-8")
     path = reporting_dir() / f"{name}.sql"
     if not path.is_file():
         raise FileNotFoundError(f"no SQL file for view reporting.{name}: {path}")
     return path.read_text(encoding="utf-8")
-
-
-def _dbapi(connection: Any) -> psycopg.Connection:
-    """A psycopg connection from a psycopg or SQLAlchemy connection (alembic's op.get_bind())."""
-    if isinstance(connection, psycopg.Connection):
-        return connection
-    raw = getattr(connection, "connection", None)  # SQLAlchemy Connection -> pool proxy
-    dbapi = getattr(raw, "dbapi_connection", None)
-    if isinstance(dbapi, psycopg.Connection):
-        return dbapi
-    raise TypeError(f"need a psycopg or SQLAlchemy connection, got {type(connection).__name__}")
-
-
-def _drop(cur: psycopg.Cursor, order: list[str]) -> None:
-    for name in reversed(order):
-        cur.execute(sql.SQL("drop view if exists {}.{}").format(sql.Identifier(SCHEMA), sql.Identifier(name)))
-
-
-def apply_views(connection: Any, names: list[str] | tuple[str, ...] | None = None,
-                as_of: str | None = None) -> list[str]:
-    """Drop and re-create views from their SQL (default: every file); no view reads another.
-
-    Dropping first makes the result exact whatever changed (columns renamed, retyped, removed);
-    a view outside `names` that reads one of them makes the drop fail: name it too. Runs in the
-    caller's transaction. Returns the order applied.
-    """
-    order = sorted(names) if names is not None else view_names()
-    conn = _dbapi(connection)
-    with conn.cursor() as cur:
-        _drop(cur, order)
-        for name in order:
-            cur.execute(view_sql(name, as_of))  # no parameters: several statements per file
-    return order
-
-
-def drop_views(connection: Any, names: list[str] | tuple[str, ...], as_of: str | None = None) -> None:
-    """Drop the named views."""
-    order = sorted(names)
-    with _dbapi(connection).cursor() as cur:
-        _drop(cur, order)
 
 
 @dataclass

@@ -4,9 +4,8 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-25 15:00:00
 
-Applies the view files of sql/reporting/ (as this revision knows them: a later revision that
-changes a view first freezes this revision's text as sql/reporting/_history/<view>.0002.sql, which
-`views.view_sql(name, as_of="0002")` then prefers; see sql/README.md) and sets up read-only access:
+Applies the reporting views as this revision wrote them (migrations/frozen/0002/) and sets up
+read-only access:
 the NOLOGIN role critmin_reader may use the reporting schema and read its views, nothing else.
 
 Roles are cluster-wide: critmin_reader is created only if missing (a database of the same server
@@ -15,15 +14,37 @@ other critmin databases on the server may still use. Drop it by hand (`drop role
 once no database grants it anything.
 """
 from collections.abc import Sequence
+from pathlib import Path
 
 from alembic import context, op
-
-from etl.reporting import views
 
 revision: str = "0002"
 down_revision: str | Sequence[str] | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# The texts this revision applies, frozen with it (migrations/frozen/<rev>/<view>.sql): the files
+# under sql/ may change later without changing what this revision does.
+FROZEN = Path(__file__).resolve().parents[1] / "frozen"
+
+
+def _execute(text: str) -> None:
+    # Raw psycopg: several statements at once, no bind-parameter parsing of the SQL text.
+    with op.get_bind().connection.dbapi_connection.cursor() as cur:
+        cur.execute(text)
+
+
+def _drop_views(names) -> None:
+    for name in sorted(names, reverse=True):
+        op.execute(f"drop view if exists reporting.{name}")
+
+
+def _apply_views(names, as_of: str) -> None:
+    """Drop and re-create the views with their text as of revision `as_of`."""
+    _drop_views(names)
+    for name in sorted(names):
+        _execute((FROZEN / as_of / f"{name}.sql").read_text(encoding="utf-8"))
 
 # Frozen: the views this revision creates. A view added later belongs to its own revision.
 VIEWS = (
@@ -82,17 +103,11 @@ $$;
 """
 
 
-def _execute(text: str) -> None:
-    # Raw psycopg: several statements at once, no bind-parameter parsing of the SQL text.
-    with views._dbapi(op.get_bind()).cursor() as cur:
-        cur.execute(text)
-
-
 def upgrade() -> None:
     if context.is_offline_mode():
         raise RuntimeError("revision 0002 runs SQL files: offline (--sql) mode is not supported")
     _execute(CREATE_ROLE)
-    views.apply_views(op.get_bind(), VIEWS, as_of=revision)
+    _apply_views(VIEWS, revision)
     _execute(GRANT)
 
 
@@ -100,4 +115,4 @@ def downgrade() -> None:
     if context.is_offline_mode():
         raise RuntimeError("revision 0002 runs SQL files: offline (--sql) mode is not supported")
     _execute(REVOKE)
-    views.drop_views(op.get_bind(), VIEWS, as_of=revision)
+    _drop_views(VIEWS)

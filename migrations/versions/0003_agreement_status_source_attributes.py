@@ -10,16 +10,38 @@ Create Date: 2026-11-25 12:58:57.068399
 
 """
 from collections.abc import Sequence
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
-
-from etl.reporting import views
 
 revision: str = '0003'
 down_revision: str | Sequence[str] | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# The texts this revision applies, frozen with it (migrations/frozen/<rev>/<view>.sql): the files
+# under sql/ may change later without changing what this revision does.
+FROZEN = Path(__file__).resolve().parents[1] / "frozen"
+
+
+def _execute(text: str) -> None:
+    # Raw psycopg: several statements at once, no bind-parameter parsing of the SQL text.
+    with op.get_bind().connection.dbapi_connection.cursor() as cur:
+        cur.execute(text)
+
+
+def _drop_views(names) -> None:
+    for name in sorted(names, reverse=True):
+        op.execute(f"drop view if exists reporting.{name}")
+
+
+def _apply_views(names, as_of: str) -> None:
+    """Drop and re-create the views with their text as of revision `as_of`."""
+    _drop_views(names)
+    for name in sorted(names):
+        _execute((FROZEN / as_of / f"{name}.sql").read_text(encoding="utf-8"))
 
 BACKUP = "etl.agreement_status_source_0003"
 # Frozen: the views of revision 0002, re-created from their files as of this revision.
@@ -64,11 +86,11 @@ def upgrade() -> None:
         from core.agreement g
         where g.agreement_id = s.agreement_id and s.kind is null
     """)
-    views.apply_views(op.get_bind(), VIEWS, as_of=revision)
+    _apply_views(VIEWS, revision)
 
 
 def downgrade() -> None:
-    views.drop_views(op.get_bind(), VIEWS, as_of=revision)
+    _drop_views(VIEWS)
     # Keep what the dropped columns hold, so that upgrading again loses nothing.
     op.execute(f"create table {BACKUP} as select agreement_id, article_id, title, kind, location from core.agreement_status")
     op.execute(f"comment on table {BACKUP} is 'Per-source agreement attributes kept by the downgrade of revision 0003; restored and dropped by its upgrade.'")
@@ -84,4 +106,4 @@ def downgrade() -> None:
         schema='core'
     )
     # ### end Alembic commands ###
-    views.apply_views(op.get_bind(), VIEWS, as_of=down_revision)
+    _apply_views(VIEWS, down_revision)

@@ -1,34 +1,46 @@
 """facts: participations, agreement relations, terms, products, lifecycle events, party identifiers, article provenance, monthly FX
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 21:31:42.960877
 
 New core tables (participation, agreement_relation, agreement_term, agreement_event, product,
 product_alias, party_identifier), new columns (article provenance, volume product and counting
 basis), monthly FX rates (a rate converts its month only), two vocabulary additions (party role
 destination, claim topic import_share), five new reporting views and additive changes to
-timeline, conflicts, volumes and sources (their previous texts frozen in sql/reporting/_history/
-as <view>.0007.sql); reporting.agreements gains lifecycle_state, the latest lifecycle event.
-
-down_revision is 0006 while revision 0007 (the SQL-layer rewrite) is on another branch: re-chain
-after 0007 at merge (down_revision = "0007"; the frozen _history files then apply as of 0007).
+timeline, conflicts, volumes and sources; reporting.agreements gains lifecycle_state, the latest
+lifecycle event; intermediate.compared_volumes gains the counting basis (counts on different bases
+do not conflict). The views are applied from this revision's frozen texts
+(migrations/frozen/0008/<schema>.<name>.sql); the downgrade restores the texts of the revisions
+before it (0007 for agreements, conflicts and compared_volumes; 0003, 0005, 0005 for sources,
+timeline, volumes).
 """
+import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
-
-from etl.reporting import views
+from alembic_utils.pg_view import PGView
 
 revision: str = '0008'
-down_revision: str | Sequence[str] | None = '0006'
+down_revision: str | Sequence[str] | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 NEW_VIEWS = ("agreement_relations", "agreement_terms", "participations", "party_identifiers", "products")
 # Existing views this revision changes additively (no other view reads them).
 CHANGED = ("agreements", "conflicts", "sources", "timeline", "volumes")
+# the frozen text each of them had before this revision: (revision folder, file name)
+BEFORE = {"agreements": ("0007", "reporting.agreements.sql"), "conflicts": ("0007", "reporting.conflicts.sql"),
+          "sources": ("0003", "sources.sql"), "timeline": ("0005", "timeline.sql"), "volumes": ("0005", "volumes.sql")}
+FROZEN = Path(__file__).resolve().parents[1] / "frozen"
+# Unchanged texts that read `select *` of core.article or core.volume: re-created so that their
+# column lists take in the new columns (and dropped before the downgrade drops those columns).
+RECREATED = (("intermediate", "agreement_sources"), ("intermediate", "counted_volumes"), ("reporting", "evidence"))
+# Intermediate views the downgrade drops and restores from revision 0007 (dependency order).
+INTERMEDIATE_0007 = ("agreement_sources", "compared_volumes", "counted_volumes", "volume_schedule_parts",
+                     "mineral_summary_parts")
 
 ROLES_BEFORE = ('buyer', 'seller', 'supplier', 'investor', 'partner', 'host', 'chair', 'member', 'target', 'issuer')
 TOPICS_BEFORE = ('processing_share', 'demand_growth', 'market_growth', 'other')
@@ -274,12 +286,21 @@ def upgrade() -> None:
     _replace_check("market_claim", "ck_market_claim_topic_known", "topic",
                    ('processing_share', 'demand_growth', 'market_growth', 'import_share', 'other'))
     _restore()
-    views.apply_views(op.get_bind(), CHANGED + NEW_VIEWS, as_of=revision)
+    _apply_view("intermediate", "compared_volumes", replace=True)  # a column added at the end
+    for schema, name in RECREATED:
+        _apply_view(schema, name, replace=True)
+    for name in CHANGED:
+        _apply_view("reporting", name, replace=True)  # columns added at the end: grants kept
+    for name in NEW_VIEWS:
+        _apply_view("reporting", name, replace=False)  # the schema's default privileges grant SELECT
 
 
 def downgrade() -> None:
     # The changed views read the new columns: drop them first, re-create them after.
-    views.drop_views(op.get_bind(), CHANGED + NEW_VIEWS)
+    for name in (*CHANGED, *NEW_VIEWS, "evidence"):
+        op.execute(f"drop view reporting.{name}")
+    for name in reversed(INTERMEDIATE_0007):
+        op.execute(f"drop view intermediate.{name}")
     _backup()
     op.execute("delete from core.agreement_party where role = 'destination'")
     op.execute("update core.market_claim set topic = 'other' where topic = 'import_share'")
@@ -343,4 +364,29 @@ def downgrade() -> None:
     op.drop_table('product', schema='core')
     op.drop_table('party_identifier', schema='core')
     # ### end Alembic commands ###
-    views.apply_views(op.get_bind(), CHANGED, as_of=down_revision)
+    for name in INTERMEDIATE_0007:
+        _execute((FROZEN / "0007" / f"intermediate.{name}.sql").read_text(encoding="utf-8"))
+    _execute((FROZEN / "0005" / "evidence.sql").read_text(encoding="utf-8"))
+    for name in CHANGED:
+        folder, file = BEFORE[name]
+        _execute((FROZEN / folder / file).read_text(encoding="utf-8"))
+
+
+def _execute(text: str) -> None:
+    # Raw psycopg: several statements at once, no bind-parameter parsing of the SQL text.
+    with op.get_bind().connection.dbapi_connection.cursor() as cur:
+        cur.execute(text)
+
+
+def _apply_view(schema: str, name: str, *, replace: bool) -> None:
+    """The view of this revision's frozen text, then its comments."""
+    text = (FROZEN / revision / f"{schema}.{name}.sql").read_text(encoding="utf-8")
+    # a statement ends with ';' at the end of a line (comment texts hold '; ' inside quotes)
+    create, *comments = [s.strip() for s in re.split(r";[ \t]*\n", text.strip() + "\n") if s.strip()]
+    entity = PGView.from_sql(create)
+    if replace:
+        op.replace_entity(entity)
+    else:
+        op.create_entity(entity)
+    for comment in comments:
+        _execute(comment)

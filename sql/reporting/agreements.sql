@@ -50,31 +50,24 @@ lifecycle_events as not materialized (
 
 ),
 
-ranked_statuses as (
+current_sources as (
 
+    -- which source's status is current: intermediate.agreement_sources
     select
-        statuses.agreement_id,
-        statuses.status,
-        row_number() over (
-            partition by statuses.agreement_id
-            order by
-                statuses.review_status = 'auto',
-                articles.published_on desc nulls last,
-                articles.article_id desc
-        ) as recency_rank
-    from statuses
-    inner join articles
-        on statuses.article_id = articles.article_id
+        agreement_sources.agreement_id,
+        agreement_sources.status,
+        agreement_sources.recency_rank
+    from intermediate.agreement_sources as agreement_sources
 
 ),
 
 current_statuses as (
 
     select
-        ranked_statuses.agreement_id,
-        ranked_statuses.status
-    from ranked_statuses
-    where ranked_statuses.recency_rank = 1
+        current_sources.agreement_id,
+        current_sources.status
+    from current_sources
+    where current_sources.recency_rank = 1
 
 ),
 

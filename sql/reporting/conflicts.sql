@@ -2,21 +2,9 @@ create or replace view reporting.conflicts as
 
 with
 
-volumes as (
-
-    select * from core.volume
-
-),
-
 agreements as (
 
     select * from core.agreement
-
-),
-
-articles as (
-
-    select * from core.article
 
 ),
 
@@ -42,45 +30,19 @@ multi_source_agreements as (
 
 ),
 
+compared_volumes as (
+
+    -- every figure with the quantity and unit it is compared in
+    select * from intermediate.compared_volumes
+
+),
+
 comparable_volumes as (
 
-    select
-        volumes.volume_id,
-        volumes.agreement_id,
-        volumes.article_id,
-        volumes.evidence_id,
-        volumes.mineral_id,
-        volumes.measure,
-        volumes.bound,
-        volumes.per_year,
-        volumes.period_start,
-        volumes.counting_basis,
-        articles.published_on,
-        -- sources in publication order (undated last, then by id)
-        coalesce(articles.published_on, 'infinity'::date) as source_order_on,
-        case
-            when
-                volumes.measure = 'mass' and volumes.quantity_tonnes is not null
-                then volumes.quantity_tonnes
-            when
-                volumes.measure = 'money' and volumes.amount_usd is not null
-                then volumes.amount_usd
-            else volumes.quantity
-        end::numeric(28, 6) as compared_quantity,
-        case
-            when
-                volumes.measure = 'mass' and volumes.quantity_tonnes is not null
-                then 't'
-            when
-                volumes.measure = 'money' and volumes.amount_usd is not null
-                then 'USD'
-            else volumes.unit
-        end as compared_unit
-    from volumes
+    select compared_volumes.*
+    from compared_volumes
     inner join multi_source_agreements
-        on volumes.agreement_id = multi_source_agreements.agreement_id
-    inner join articles
-        on volumes.article_id = articles.article_id
+        on compared_volumes.agreement_id = multi_source_agreements.agreement_id
 
 ),
 

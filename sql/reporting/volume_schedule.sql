@@ -2,105 +2,25 @@ create or replace view reporting.volume_schedule as
 
 with
 
-stored_schedule as (
+stored as (
 
+    -- stored by every load (mart.refresh_totals over intermediate.volume_schedule)
     select * from mart.volume_schedule
-
-),
-
-schedule_parts as not materialized (
-
-    -- per agreement, mineral, calendar year and bound: the figures counted
-    -- under the rules of the view comment, kept current by triggers on
-    -- core.volume and core.article (mart.refresh_schedule_parts, migration
-    -- 0005)
-    select * from mart.volume_schedule_part
-
-),
-
-stale_minerals as not materialized (
-
-    select * from mart.stale_mineral
-
-),
-
-stale_parts as (
-
-    -- only the minerals whose figures changed since the last load are summed
-    -- here; the others are read from mart.volume_schedule (see etl/marts.py)
-    select schedule_parts.*
-    from schedule_parts
-    where
-        schedule_parts.mineral in (
-            select stale_minerals.mineral_id from stale_minerals
-        )
-
-    union all
-
-    select schedule_parts.*
-    from schedule_parts
-    where
-        schedule_parts.mineral is null
-        and exists (
-            select 1 as stale from stale_minerals
-            where stale_minerals.mineral_id is null
-        )
-
-),
-
-computed_schedule as (
-
-    select
-        stale_parts.mineral,
-        stale_parts.calendar_year,
-        sum(stale_parts.tonnes)::numeric(28, 6) as tonnes,
-        sum(stale_parts.amount_usd)::numeric(24, 2) as amount_usd,
-        sum(stale_parts.volume_count)::bigint as volume_count,
-        count(distinct stale_parts.agreement_id) as agreement_count,
-        string_agg(
-            distinct stale_parts.agreement_id, ', '
-            order by stale_parts.agreement_id
-        ) as agreement_ids,
-        string_agg(
-            distinct stale_parts.bound, ', ' order by stale_parts.bound
-        ) as bounds
-    from stale_parts
-    group by 1, 2
 
 ),
 
 final as (
 
     select
-        stored_schedule.mineral,
-        stored_schedule.calendar_year,
-        stored_schedule.tonnes,
-        stored_schedule.amount_usd,
-        stored_schedule.volume_count,
-        stored_schedule.agreement_count,
-        stored_schedule.agreement_ids,
-        stored_schedule.bounds
-    from stored_schedule
-    where
-        not exists (
-            select 1 as stale from stale_minerals
-            where
-                stale_minerals.mineral_id
-                is not distinct from stored_schedule.mineral
-        )
-
-    union all
-
-    select
-        computed_schedule.mineral,
-        computed_schedule.calendar_year,
-        computed_schedule.tonnes,
-        computed_schedule.amount_usd,
-        computed_schedule.volume_count,
-        computed_schedule.agreement_count,
-        computed_schedule.agreement_ids,
-        computed_schedule.bounds
-    from computed_schedule
+        stored.mineral,
+        stored.calendar_year,
+        stored.tonnes,
+        stored.amount_usd,
+        stored.volume_count,
+        stored.agreement_count,
+        stored.agreement_ids,
+        stored.bounds
+    from stored
 
 )
 

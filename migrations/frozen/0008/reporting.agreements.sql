@@ -1,0 +1,305 @@
+create or replace view reporting.agreements as
+
+with
+
+agreements as not materialized (
+
+    select * from core.agreement
+
+),
+
+statuses as not materialized (
+
+    select * from core.agreement_status
+
+),
+
+agreement_parties as not materialized (
+
+    select * from core.agreement_party
+
+),
+
+agreement_minerals as not materialized (
+
+    select * from core.agreement_mineral
+
+),
+
+volumes as not materialized (
+
+    select * from core.volume
+
+),
+
+parties as not materialized (
+
+    select * from core.party
+
+),
+
+articles as not materialized (
+
+    select * from core.article
+
+),
+
+lifecycle_events as not materialized (
+
+    select * from core.agreement_event
+
+),
+
+current_sources as (
+
+    -- which source's status is current: intermediate.agreement_sources
+    select
+        agreement_sources.agreement_id,
+        agreement_sources.status,
+        agreement_sources.recency_rank
+    from intermediate.agreement_sources as agreement_sources
+
+),
+
+current_statuses as (
+
+    select
+        current_sources.agreement_id,
+        current_sources.status
+    from current_sources
+    where current_sources.recency_rank = 1
+
+),
+
+announcements as (
+
+    select
+        statuses.agreement_id,
+        min(statuses.announced_on) as announced_on
+    from statuses
+    group by 1
+
+),
+
+minerals_per_agreement as (
+
+    select
+        agreement_minerals.agreement_id,
+        string_agg(
+            distinct agreement_minerals.mineral_id, ', '
+            order by agreement_minerals.mineral_id
+        ) as minerals
+    from agreement_minerals
+    group by 1
+
+),
+
+parties_per_agreement as (
+
+    select
+        agreement_parties.agreement_id,
+        count(distinct parties.party_id) as party_count,
+        string_agg(
+            distinct parties.name, ', ' order by parties.name
+        ) as party_names,
+        string_agg(
+            distinct parties.country_code, ', ' order by parties.country_code
+        ) as countries
+    from agreement_parties
+    inner join parties
+        on agreement_parties.party_id = parties.party_id
+    group by 1
+
+),
+
+volumes_per_agreement as (
+
+    select
+        volumes.agreement_id,
+        count(*) as volume_count
+    from volumes
+    group by 1
+
+),
+
+reports as (
+
+    select
+        statuses.agreement_id,
+        statuses.article_id
+    from statuses
+
+    union
+
+    select
+        agreement_parties.agreement_id,
+        agreement_parties.article_id
+    from agreement_parties
+
+    union
+
+    select
+        agreement_minerals.agreement_id,
+        agreement_minerals.article_id
+    from agreement_minerals
+
+    union
+
+    select
+        volumes.agreement_id,
+        volumes.article_id
+    from volumes
+
+),
+
+sources_per_agreement as (
+
+    select
+        reports.agreement_id,
+        count(distinct reports.article_id) as source_count,
+        -- a date known only to the month or year counts from its lower bound
+        min(
+            greatest(articles.published_on, articles.published_not_before)
+        ) as first_reported_on,
+        max(
+            greatest(articles.published_on, articles.published_not_before)
+        ) as last_reported_on
+    from reports
+    inner join articles
+        on reports.article_id = articles.article_id
+    group by 1
+
+),
+
+review_per_agreement as (
+
+    select
+        statuses.agreement_id,
+        bool_or(statuses.review_status = 'curated') as has_curated_source
+    from statuses
+    group by 1
+
+),
+
+ranked_events as (
+
+    -- the latest lifecycle event: by its date, else its source's publication
+    -- date, then its order in that source ("tightened, then eased")
+    select
+        lifecycle_events.agreement_id,
+        lifecycle_events.lifecycle_event,
+        row_number() over (
+            partition by lifecycle_events.agreement_id
+            order by
+                coalesce(
+                    lifecycle_events.event_on,
+                    greatest(
+                        articles.published_on, articles.published_not_before
+                    )
+                ) desc nulls last,
+                articles.published_on desc nulls last,
+                lifecycle_events.sequence desc,
+                lifecycle_events.event_id desc
+        ) as recency_rank
+    from lifecycle_events
+    inner join articles
+        on lifecycle_events.article_id = articles.article_id
+
+),
+
+latest_events as (
+
+    select
+        ranked_events.agreement_id,
+        ranked_events.lifecycle_event
+    from ranked_events
+    where ranked_events.recency_rank = 1
+
+),
+
+final as (
+
+    select
+        agreements.agreement_id,
+        agreements.title,
+        agreements.kind,
+        current_statuses.status,
+        announcements.announced_on,
+        minerals_per_agreement.minerals,
+        parties_per_agreement.party_names,
+        parties_per_agreement.countries,
+        coalesce(volumes_per_agreement.volume_count, 0) as volume_count,
+        coalesce(sources_per_agreement.source_count, 0) as source_count,
+        coalesce(
+            current_statuses.status in ('signed', 'in_force')
+            and agreements.kind <> 'mou',
+            false
+        ) as is_binding,
+        agreements.location,
+        coalesce(parties_per_agreement.party_count, 0) as party_count,
+        sources_per_agreement.first_reported_on,
+        sources_per_agreement.last_reported_on,
+        case
+            when review_per_agreement.has_curated_source then 'curated'
+            else 'auto'
+        end as review_status,
+        latest_events.lifecycle_event::text as lifecycle_state
+    from agreements
+    left join current_statuses
+        on agreements.agreement_id = current_statuses.agreement_id
+    left join announcements
+        on agreements.agreement_id = announcements.agreement_id
+    left join minerals_per_agreement
+        on agreements.agreement_id = minerals_per_agreement.agreement_id
+    left join parties_per_agreement
+        on agreements.agreement_id = parties_per_agreement.agreement_id
+    left join volumes_per_agreement
+        on agreements.agreement_id = volumes_per_agreement.agreement_id
+    left join sources_per_agreement
+        on agreements.agreement_id = sources_per_agreement.agreement_id
+    left join review_per_agreement
+        on agreements.agreement_id = review_per_agreement.agreement_id
+    left join latest_events
+        on agreements.agreement_id = latest_events.agreement_id
+
+)
+
+select * from final;
+
+comment on view reporting.agreements is
+'One row per agreement (deal, commitment, initiative or measure), however many articles report it. The status is the current one: the status stated by the most recently published article that reports the agreement (curated sources before auto-extracted ones; ties: the later article id). Lists are comma-separated text in alphabetical order.';
+
+comment on column reporting.agreements.agreement_id is
+'Stable slug of the agreement, shared by every article that reports it.';
+comment on column reporting.agreements.title is
+'Short English title.';
+comment on column reporting.agreements.kind is
+'mou, offtake, supply_contract, supply_plan, investment, joint_venture, partnership, initiative, stockpile, export_control, funding_programme or other.';
+comment on column reporting.agreements.status is
+'Current status (proposed, planned, signed, non_binding, in_force or cancelled): the one stated by the most recently published article reporting the agreement. The history is in reporting.timeline.';
+comment on column reporting.agreements.announced_on is
+'Earliest announcement or signing date any source states; null when no source gives one.';
+comment on column reporting.agreements.minerals is
+'Minerals the agreement covers (mineral slugs, comma-separated, alphabetical); null when none is named.';
+comment on column reporting.agreements.party_names is
+'Canonical English names of the parties involved in any role (comma-separated, alphabetical).';
+comment on column reporting.agreements.countries is
+'ISO 3166-1 alpha-2 countries of those parties (comma-separated, alphabetical); multinational bodies have none.';
+comment on column reporting.agreements.volume_count is
+'Number of figures (tonnes, money, shares, counts) the sources attach to the agreement; see reporting.volumes.';
+comment on column reporting.agreements.source_count is
+'Number of distinct articles that report the agreement (its status, parties, minerals or figures).';
+comment on column reporting.agreements.is_binding is
+'True when the current status is signed or in_force and the kind is not mou; false for MOUs and for non_binding, proposed, planned or cancelled agreements.';
+comment on column reporting.agreements.location is
+'Where it was signed or applies, as stated; null when not stated.';
+comment on column reporting.agreements.party_count is
+'Number of distinct parties involved in any role.';
+comment on column reporting.agreements.first_reported_on is
+'Publication date of the earliest source reporting the agreement (for a date known only to the month or year, its lower bound published_not_before when given); null when no source has a date.';
+comment on column reporting.agreements.last_reported_on is
+'Publication date of the latest source reporting the agreement (for a date known only to the month or year, its lower bound published_not_before when given); null when no source has a date.';
+comment on column reporting.agreements.review_status is
+'curated when at least one source''s facts about the agreement were checked by a person; auto when it is known only from machine-extracted facts (review before relying on it).';
+comment on column reporting.agreements.lifecycle_state is
+'The latest lifecycle event of the agreement (announced, signed, in_force, extended, tightened, eased, suspended, lapsed or superseded; see reporting.timeline), ordered by its date, else its source''s publication, then its order in that source; null when no source states one.';

@@ -1,0 +1,126 @@
+create or replace view reporting.volumes as
+
+with
+
+volumes as (
+
+    select * from core.volume
+
+),
+
+agreements as (
+
+    select * from core.agreement
+
+),
+
+evidence as (
+
+    select * from core.evidence
+
+),
+
+articles as (
+
+    select * from core.article
+
+),
+
+products as (
+
+    select * from core.product
+
+),
+
+final as (
+
+    select
+        volumes.volume_id,
+        volumes.agreement_id,
+        agreements.title as agreement_title,
+        volumes.mineral_id as mineral,
+        volumes.measure,
+        volumes.quantity,
+        volumes.unit,
+        volumes.bound,
+        volumes.per_year,
+        volumes.period_start,
+        volumes.period_end,
+        volumes.quantity_tonnes,
+        volumes.amount_usd,
+        volumes.article_id,
+        evidence.quote as evidence,
+        volumes.review_status,
+        volumes.evidence_id,
+        articles.published_on as article_published_on,
+        volumes.product_id as product,
+        volumes.counting_basis,
+        (
+            case volumes.unit
+                when 't' then volumes.quantity
+                when 'kg' then volumes.quantity / 1000
+                when 'lb' then volumes.quantity * 0.00045359237
+            end * products.lce_factor
+        )::numeric(28, 6) as lce_tonnes
+    -- every figure has its agreement, evidence and article (not-null foreign
+    -- keys), so left joins return the same rows as inner joins and let
+    -- PostgreSQL skip a join whose columns a query does not read
+    from volumes
+    left join agreements
+        on volumes.agreement_id = agreements.agreement_id
+    left join evidence
+        on volumes.evidence_id = evidence.evidence_id
+    left join articles
+        on volumes.article_id = articles.article_id
+    left join products
+        on volumes.product_id = products.product_id
+
+)
+
+select * from final;
+
+comment on view reporting.volumes is
+'One row per figure an article attaches to an agreement (tonnes, money, share or count), as that article states it, with the quote it came from. The same figure reported by two articles is two rows.';
+
+comment on column reporting.volumes.volume_id is
+'Stable id of the figure (from the article, the evidence span and the figure).';
+comment on column reporting.volumes.agreement_id is
+'The agreement the figure belongs to (see reporting.agreements).';
+comment on column reporting.volumes.agreement_title is
+'Short English title of the agreement.';
+comment on column reporting.volumes.mineral is
+'Mineral slug the figure is about; null when it is not about one mineral.';
+comment on column reporting.volumes.measure is
+'mass, money, share or count.';
+comment on column reporting.volumes.quantity is
+'The number as stated, scaled by number words (10만톤 → 100000; 1400억원 → 140000000000).';
+comment on column reporting.volumes.unit is
+'Unit as stated: t, kg, lb, USD, KRW, EUR, JPY, CNY, % or count.';
+comment on column reporting.volumes.bound is
+'exact, up_to (최대, up to), at_least (이상, more than) or approx (거의, nearly, about).';
+comment on column reporting.volumes.per_year is
+'True when the figure is a yearly rate (연간, per year).';
+comment on column reporting.volumes.period_start is
+'First day the figure applies to (relative dates such as 올해 or next year resolved against the article date); null when not stated.';
+comment on column reporting.volumes.period_end is
+'Last day the figure applies to; null when open-ended or not stated.';
+comment on column reporting.volumes.quantity_tonnes is
+'Metric tonnes of the mineral itself: the stated mass, or for a product the contained mineral at its documented factor; null for other measures and for products without a factor (tonnes of compound are never tonnes of metal).';
+comment on column reporting.volumes.amount_usd is
+'Money in US dollars at the monthly exchange rate (core.fx_rate) of the figure''s month, else the article''s; null for other measures or when no rate covers that month.';
+comment on column reporting.volumes.article_id is
+'The article stating the figure (see reporting.sources).';
+comment on column reporting.volumes.evidence is
+'The exact quote of the article the figure was taken from.';
+comment on column reporting.volumes.review_status is
+'curated (checked by a person) or auto (machine-extracted).';
+comment on column reporting.volumes.evidence_id is
+'Id of the evidence span (see reporting.evidence for its offsets).';
+comment on column reporting.volumes.product is
+'The product as stated (see reporting.products) when the figure is about a product rather than the mineral itself; quantity is then in the product''s unit and quantity_tonnes the contained mineral (null when the product has no documented factor).';
+comment on column reporting.volumes.counting_basis is
+'For counts: what was counted, when sources count differently (e.g. 10 countries vs 10 countries plus the EU); figures on different bases are not conflicts.';
+comment on column reporting.volumes.lce_tonnes is
+'Lithium carbonate equivalent in tonnes, for figures about a lithium product with a documented LCE factor; null otherwise (also for bare "lithium", whose form is not stated).';
+comment on column reporting.volumes.article_published_on is
+'Publication date of the article stating the figure; null when unknown.';
