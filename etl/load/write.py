@@ -86,14 +86,20 @@ def acquire_load_lock(cur: psycopg.Cursor, on_wait: Callable[[], None] | None = 
     cur.execute("select pg_advisory_xact_lock(%s)", (LOAD_LOCK_KEY,))
 
 
+# Dropping the foreign keys locks their tables against readers until the load commits, and at a
+# million facts re-validating them costs about what the row-level checks do: only a first load
+# of at least this many articles takes the set-based path.
+BULK_CHECK_MIN_ARTICLES = 5000
+
+
 def begin_load(cur: psycopg.Cursor, lex: Lexicon, on_wait: Callable[[], None] | None = None,
-               touched: Touched | None = None) -> dict[str, str]:
+               touched: Touched | None = None, articles: int = 0) -> dict[str, str]:
     """Take the load lock, bring the reference lexicons up to date, and return the stored
     content hash of every article (read under the lock, so no other load can change them).
 
     A changed mineral or party (names, countries: columns of mineral_summary) marks every mineral
     of `touched` for the refresh. Into empty core tables (a first load, a rebuild) the facts'
-    foreign keys are dropped here and re-added by finish_load, which checks each with one
+    foreign keys are dropped here (for BULK_CHECK_MIN_ARTICLES articles or more) and re-added by finish_load, which checks each with one
     anti-join over the rows written instead of a trigger call per row (`bulk_checks`)."""
     acquire_load_lock(cur, on_wait)
     for table in ("mineral", "product", "party"):
@@ -109,7 +115,8 @@ def begin_load(cur: psycopg.Cursor, lex: Lexicon, on_wait: Callable[[], None] | 
         cur.execute("select exists (select from core.agreement)")
         if not cur.fetchone()[0]:
             touched.started_empty = True
-            touched.deferred_keys = _drop_fact_foreign_keys(cur)
+            if articles >= BULK_CHECK_MIN_ARTICLES:
+                touched.deferred_keys = _drop_fact_foreign_keys(cur)
     return known
 
 

@@ -59,7 +59,7 @@ def _write(cur: psycopg.Cursor, pool: ChunkPool, present: Mapping[str, Path], re
     """Write each prepared chunk as it arrives, delete what left the seed folder, store the marts."""
     assert report.lexicon is not None
     touched = Touched()
-    known = begin_load(cur, report.lexicon, on_wait, touched)
+    known = begin_load(cur, report.lexicon, on_wait, touched, articles=len(present))
     clock = time.perf_counter()
     for chunk in pool.chunks(known, on_progress):
         report.seconds["waiting_for_chunks"] += time.perf_counter() - clock
