@@ -1,4 +1,4 @@
-"""The metadata itself: every rule is defined once (etl/db/domain.py, etl/db/models.py) and the
+"""The metadata itself: every rule is defined once (etl/db/domain.py, etl/db/models/) and the
 other places that state it agree with that definition."""
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def test_every_vocabulary_literal_in_sql_is_in_its_vocabulary():
             column = match["column"].lower()
             for literal in re.findall(r"'([^']*)'", match["literals"]):
                 if "{" in literal:
-                    continue  # generated from the vocabulary (an f-string in models.py)
+                    continue  # generated from the vocabulary (an f-string in etl/db/models/)
                 seen += 1
                 assert literal in VOCABULARY_OF_COLUMN[column], (
                     f"{path.relative_to(ROOT)}: {column} literal {literal!r} is not in the vocabulary "

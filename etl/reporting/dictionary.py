@@ -38,11 +38,11 @@ def data_dictionary(url: str) -> str:
 
 
 def _core_tables() -> list[str]:
-    """The stored tables (schemas core and etl) from the one schema definition, etl/db/models.py."""
+    """The stored tables (schemas core and etl) from the one schema definition, etl/db/models/."""
     from etl.db.models import metadata
 
     lines = ["", "## Data dictionary: stored tables (schemas `core`, `etl`; owner only)", "",
-             "From the comments of etl/db/models.py, the schema definition the migrations are checked "
+             "From the comments of etl/db/models/, the schema definition the migrations are checked "
              "against. Readers see none of these: query the reporting views instead."]
     for table in sorted(metadata.tables.values(), key=lambda t: (t.schema != "core", t.schema or "", t.name)):
         if table.schema not in ("core", "etl"):

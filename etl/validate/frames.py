@@ -1,7 +1,7 @@
 """pandera schemas derived from the SQLAlchemy models, and the readable reason for each failed check.
 
 Column types, nullability, primary keys, closed vocabularies and slug patterns are read from
-etl/db/models.py, so the database and the data-frame checks cannot drift apart.
+etl/db/models/, so the database and the data-frame checks cannot drift apart.
 """
 
 from __future__ import annotations
