@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -40,6 +41,48 @@ def _load(seeds: Path) -> int:
     return load_seeds(seeds, "add", auto=True, prune=False)
 
 
+def _checked_flags(sources: list[str], article_id: str | None, language: str | None,
+                   published_on: str | None, publisher: str | None) -> date | None:
+    """Usage errors in the flags (exit 2) before anything is fetched; returns the parsed --published-on."""
+    from etl.ingest.metadata import MAX_ID, parse_flag_date
+
+    if article_id is not None:
+        if len(sources) != 1:
+            raise typer.BadParameter("--id names one article: give one source", param_hint="--id")
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", article_id) or len(article_id) > MAX_ID:
+            raise typer.BadParameter(f"{article_id!r} is not a slug of a-z, 0-9 and hyphens of at most {MAX_ID} characters",
+                                     param_hint="--id")
+    if language is not None and language not in ("ko", "en"):
+        raise typer.BadParameter(f"{language!r}: use ko or en", param_hint="--language")
+    if publisher is not None and not publisher.strip():
+        raise typer.BadParameter("an empty name", param_hint="--publisher")
+    if published_on is None:
+        return None
+    try:
+        return parse_flag_date(published_on)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--published-on") from None
+
+
+def _report(notices: list[str], outcomes: list, seeds_dir: Path) -> tuple[int, int]:
+    """Print each source's outcome and the summary line; returns (failed, added)."""
+    for n in notices:
+        typer.echo(n)
+    for o in outcomes:
+        if o.is_error:
+            typer.echo(f"error: {o.source}: {o.message}", err=True)
+            continue
+        typer.echo(f"{o.source}: {o.message}")
+        for line in o.report:
+            typer.echo(f"    {line}")
+    added = sum(o.status == "added" for o in outcomes)
+    errors = sum(o.is_error for o in outcomes)
+    skipped = len(outcomes) - added - errors
+    typer.echo(f"{added} added, {skipped} skipped (already there, near-copies, not relevant), "
+               f"{errors} failed; seed folder {seeds_dir}")
+    return errors, added
+
+
 def add(
     sources: list[str] = SOURCES_ARG,
     seeds: Path = SEEDS_OPT,
@@ -57,44 +100,15 @@ def add(
     2 for a usage error."""
     from etl.ingest.add import Options, add_sources
     from etl.ingest.dump import DebrisError
-    from etl.ingest.metadata import MAX_ID, parse_flag_date
 
-    if article_id is not None:
-        if len(sources) != 1:
-            raise typer.BadParameter("--id names one article: give one source", param_hint="--id")
-        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", article_id) or len(article_id) > MAX_ID:
-            raise typer.BadParameter(f"{article_id!r} is not a slug of a-z, 0-9 and hyphens of at most {MAX_ID} characters",
-                                     param_hint="--id")
-    if language is not None and language not in ("ko", "en"):
-        raise typer.BadParameter(f"{language!r}: use ko or en", param_hint="--language")
-    flag_date = None
-    if published_on is not None:
-        try:
-            flag_date = parse_flag_date(published_on)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--published-on") from None
-    if publisher is not None and not publisher.strip():
-        raise typer.BadParameter("an empty name", param_hint="--publisher")
+    flag_date = _checked_flags(sources, article_id, language, published_on, publisher)
     seeds_dir = _seeds_dir(seeds)
     opts = Options(seeds_dir, article_id, language, flag_date, publisher.strip() if publisher else None, force)
     try:
         notices, outcomes = add_sources(list(sources), opts)
     except DebrisError as exc:  # the page-debris patterns themselves are broken: exit 2
         raise ConfigError(str(exc)) from None
-    for n in notices:
-        typer.echo(n)
-    for o in outcomes:
-        if o.is_error:
-            typer.echo(f"error: {o.source}: {o.message}", err=True)
-            continue
-        typer.echo(f"{o.source}: {o.message}")
-        for line in o.report:
-            typer.echo(f"    {line}")
-    added = sum(o.status == "added" for o in outcomes)
-    errors = sum(o.is_error for o in outcomes)
-    skipped = len(outcomes) - added - errors
-    typer.echo(f"{added} added, {skipped} skipped (already there, near-copies, not relevant), "
-               f"{errors} failed; seed folder {seeds_dir}")
+    errors, added = _report(notices, outcomes, seeds_dir)
     code = 1 if errors else 0
     if load and added:
         code = max(code, _load(seeds_dir))
