@@ -28,6 +28,14 @@ def home(tmp_path):
     server.stop()
 
 
+def test_a_bootstrap_backends_negated_pid_is_no_server(home):
+    # initdb's standalone backend writes its pid negated; a crash there leaves that file behind
+    home.pgdata.mkdir(parents=True)
+    (home.pgdata / "postmaster.pid").write_text(f"-{os.getpid()}\n")
+    assert home.running_pid() is None
+    home.stop()  # nothing to stop, and no error
+
+
 def test_start_twice_stop_restart_after_kill(home):
     first = home.start()
     assert home.start().port == first.port, "start is idempotent and keeps the port"

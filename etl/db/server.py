@@ -30,6 +30,13 @@ READER_LOGIN = "critmin_bi"
 SYSTEM_USER = "critmin_pg"
 
 
+def _first_error(stderr: str) -> str:
+    """The line saying what went wrong: initdb's last line is often only its clean-up failing."""
+    lines = [ln.strip() for ln in stderr.strip().splitlines() if ln.strip()]
+    errors = [ln for ln in lines if "error" in ln.lower() or "fatal" in ln.lower()]
+    return (errors or lines or ["no message"])[0]
+
+
 def _bin_dir() -> Path:
     # Located without importing the package: its import has side effects (runtime dirs, locks).
     import importlib.util
@@ -151,6 +158,8 @@ class EmbeddedServer:
             pid = int(pidfile.read_text().splitlines()[0])
         except (OSError, ValueError, IndexError):
             return None
+        if pid <= 0:  # a standalone backend (initdb's bootstrap) writes its pid negated: no server
+            return None
         try:
             proc = psutil.Process(pid)
             if proc.status() == psutil.STATUS_ZOMBIE or "postgres" not in proc.name():
@@ -263,7 +272,7 @@ class EmbeddedServer:
                 check=True, capture_output=True, text=True, **self._run_as(),
             )
         except subprocess.CalledProcessError as exc:
-            raise ConfigError(f"initdb failed in {self.pgdata}: {exc.stderr.strip().splitlines()[-1]}") from None
+            raise ConfigError(f"initdb failed in {self.pgdata}: {_first_error(exc.stderr)}") from None
         finally:
             pwfile.unlink(missing_ok=True)
         # Settings appended once; the port is passed on the command line so it can change.
