@@ -35,7 +35,7 @@ def critmin(*args: str, **kwargs):
     return _critmin(*args, subprocess_=True, **kwargs)
 
 
-N_ARTICLES = 2000
+N_ARTICLES = 800
 CORE_TABLES = sorted(t.name for t in metadata.tables.values() if t.schema == "core")
 
 
