@@ -403,3 +403,19 @@ def test_parse_quantities_spans_on_numeric_soup(text: str) -> None:
 def test_find_periods_never_raises(text: str) -> None:
     for s, e, p in find_periods(text, KO_DATE):
         assert text[s:e] == p.text
+
+
+# ------------------------------------------------------------------------------ language
+
+
+def test_one_language_rule_for_ingest_transform_and_extractor():
+    from etl.ingest.metadata import detect_language as ingest_language
+    from etl.text.language import detect_language
+
+    korean_full_of_latin = "엘지에너지솔루션이 Albemarle Corp.와 LiOH 장기 공급 계약을 맺었다 (NYSE: ALB)."  # 45% Hangul
+    english_with_a_korean_name = "POSCO Future M (포스코퓨처엠) signed a graphite supply deal with a Tanzanian miner."
+    assert detect_language(korean_full_of_latin) == "ko"  # Hangul is a minority of letters, but over 30%
+    assert detect_language(english_with_a_korean_name) == "en"
+    assert detect_language("12,000 t — 2027") == "en"  # no letters
+    found = ingest_language(korean_full_of_latin)
+    assert found.value == "ko" and "Hangul is" in found.how

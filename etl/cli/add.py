@@ -16,7 +16,7 @@ SEEDS_OPT = typer.Option(None, "--seeds", help="Seed folder to add to (default: 
                          "folder gets articles/ and a copy of the reference lexicons.", show_default=False)
 LOAD_OPT = typer.Option(False, "--load", help="Load the seed folder into the database after adding (as `critmin load`, without pruning).")
 ID_OPT = typer.Option(None, "--id", help="Article id (slug of a-z, 0-9 and hyphens, at most 80 characters); one source only.")
-LANG_OPT = typer.Option(None, "--language", help="ko or en (default: by majority of Hangul or Latin letters).")
+LANG_OPT = typer.Option(None, "--language", help="ko or en (default: ko when more than 30% of the letters are Hangul).")
 DATE_OPT = typer.Option(None, "--published-on", help="YYYY-MM-DD, YYYY-MM, YYYY or unknown (overrides what the page states).")
 PUBLISHER_OPT = typer.Option(None, "--publisher", help="Publisher name (overrides what the page states).")
 FORCE_OPT = typer.Option(False, "--force", help="Add near-copies of existing articles too (same URL or same text is never added twice).")

@@ -1,5 +1,5 @@
 """Honest metadata: dates with their precision only from what the page states, the publisher,
-the language by majority of letters, and a stable slug id.
+the language by its share of Hangul letters, and a stable slug id.
 
 Every value comes with a `how` (page metadata, a date line in the text, a photo stamp next to a
 day-of-month in the lede, the URL, a flag) so `critmin add` can say where it came from.
@@ -14,6 +14,9 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from anyascii import anyascii
+
+from etl.text.language import KOREAN_ABOVE, hangul_share
+from etl.text.language import detect_language as language_of
 
 PRECISIONS = ("day", "month", "year", "unknown")
 MAX_ID = 80
@@ -159,20 +162,12 @@ def parse_flag_date(value: str) -> PublishedOn:
 # ---------------------------------------------------------------------------- language
 
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-
-
 def detect_language(text: str) -> Found:
-    """ko or en by majority of letters (Hangul syllables vs Latin letters)."""
-    hangul = len(_HANGUL.findall(text))
-    latin = len(_LATIN.findall(text))
-    total = hangul + latin
-    if not total:
+    """ko or en by the rule of etl/text/language.py, with the share that decided it."""
+    share = hangul_share(text)
+    if share is None:
         return Found("en", "no letters: en by default")
-    lang = "ko" if hangul > latin else "en"
-    share = max(hangul, latin) / total
-    return Found(lang, f"{'Hangul' if lang == 'ko' else 'Latin'} letters are {share:.0%} of the text")
+    return Found(language_of(text), f"Hangul is {share:.0%} of the letters (Korean above {KOREAN_ABOVE:.0%})")
 
 
 # ---------------------------------------------------------------------------- publisher

@@ -18,7 +18,8 @@ from etl.db import domain
 from etl.problems import Problem, shorten
 from etl.sources.seeds import ArticleFile, EntityFile, as_date
 from etl.text import resolve_period, to_tonnes
-from etl.transform.lexicon import Lexicon, detect_language
+from etl.text.language import detect_language
+from etl.transform.lexicon import Lexicon
 
 TABLES = (
     "article", "evidence", "party_mention", "agreement", "agreement_status", "agreement_party",

@@ -22,7 +22,6 @@ REFERENCE_TABLES = ("mineral", "mineral_alias", "product", "product_alias", "par
                     "party_identifier", "fx_rate")
 
 
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def slugify(name: str) -> str:
@@ -34,11 +33,6 @@ def alias_key(name: str) -> str:
     """Case-, width- and space-insensitive key for matching names."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().casefold()
 
-
-def detect_language(text: str) -> str:
-    letters = [c for c in text[:4000] if c.isalpha()]
-    hangul = sum(1 for c in letters if _HANGUL.match(c))
-    return "ko" if letters and hangul / len(letters) > 0.3 else "en"
 
 
 @dataclass
