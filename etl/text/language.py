@@ -2,7 +2,7 @@
 
 Korean when more than 30% of the letters in the first 4,000 characters are Hangul syllables.
 A share rather than a majority, because Korean articles carry many Latin letters (company
-names, tickers, units); counted by regex, which is several times faster than a loop per character.
+names, tickers, units); counted in C (a regex and str.isalpha), several times faster than a loop per character.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ import re
 KOREAN_ABOVE = 0.3
 HEAD_CHARS = 4000
 _HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 def hangul_share(text: str) -> float | None:
     """Share of Hangul syllables among the letters of the text's head; None when it has no letters."""
     head = text[:HEAD_CHARS]
-    letters = len(_LETTER.findall(head))
+    letters = sum(map(str.isalpha, head))  # counted in C
     return len(_HANGUL_SYLLABLE.findall(head)) / letters if letters else None
 
 
