@@ -49,11 +49,15 @@ Mechanism = Literal[domain.PRICE_MECHANISMS]  # type: ignore[valid-type]
 LifecycleEvent = Literal[domain.LIFECYCLE_EVENTS]  # type: ignore[valid-type]
 Language = Literal[domain.LANGUAGES]  # type: ignore[valid-type]
 Precision = Literal[domain.DATE_PRECISIONS]  # type: ignore[valid-type]
+MineralGroup = Literal[domain.MINERAL_GROUPS]  # type: ignore[valid-type]
+PartyType = Literal[domain.PARTY_TYPES]  # type: ignore[valid-type]
+IdentifierScheme = Literal[domain.IDENTIFIER_SCHEMES]  # type: ignore[valid-type]
 
 # pattern: a search, so "contains something other than white space"
 Text = Annotated[StrictStr, Field(pattern=r"\S")]
 Evidence = Annotated[StrictStr, Field(pattern=r"\S", description="a quote found verbatim in the article body")]
 Slug = Annotated[StrictStr, Field(pattern=domain.SLUG_PATTERN)]
+MineralSlug = Annotated[StrictStr, Field(pattern=domain.MINERAL_SLUG_PATTERN)]
 Name = Annotated[StrictStr, Field(description="a canonical name or any alias of the reference lexicon")]
 
 
@@ -260,6 +264,61 @@ class FrontMatter(ArticleDating):
     source_file: StrictStr | None = None
     notes: StrictStr | None = None
     outside_knowledge: StrictStr | None = None
+
+
+# ------------------------------------------------------------------ the reference lexicons
+
+
+class Mineral(_Record):
+    """One entry of reference/minerals.yaml."""
+
+    slug: MineralSlug
+    symbol: StrictStr | None = None
+    name_en: StrictStr | None = None
+    name_ko: StrictStr | None = None
+    group: MineralGroup | None = None
+    aliases: list[StrictStr] | None = None
+
+
+class Identifier(_Record):
+    scheme: IdentifierScheme
+    value: StrictStr
+    source: StrictStr = Field(description="where the identifier comes from")
+
+
+class ReferenceParty(_Record):
+    """One entry of reference/parties.yaml."""
+
+    name: Text = Field(description="canonical English name (unique)")
+    name_ko: StrictStr | None = None
+    type: PartyType | None = None
+    country: StrictStr | None = Field(None, description="ISO 3166-1 alpha-2, or null")
+    parent: StrictStr | None = Field(None, description="canonical name of another party of the file")
+    wikidata: StrictStr | None = None
+    identifiers: list[Identifier] | None = None
+    aliases: list[StrictStr] | None = None
+
+
+class Product(_Record):
+    """One entry of reference/products.yaml."""
+
+    slug: MineralSlug
+    name_en: StrictStr | None = None
+    name_ko: StrictStr | None = None
+    mineral: Name
+    contained_factor: Number | None = None
+    lce_factor: Number | None = None
+    factor_source: StrictStr | None = None
+    aliases: list[StrictStr] | None = None
+
+
+class FxRate(_Record):
+    """One entry of reference/fx.yaml."""
+
+    currency: Currency
+    rate_on: IsoDay = Field(description="first day of the month the rate is the mean of")
+    usd_per_unit: Number
+    source: StrictStr
 
 
 # ------------------------------------------------------------------ the published JSON Schema

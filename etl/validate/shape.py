@@ -7,9 +7,10 @@ still returned, so the transform reports their own problems too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
@@ -19,6 +20,8 @@ from etl.sources import schema
 
 SECTIONS = ("parties", "agreements", "claims")
 _MODELS: dict[str, type[BaseModel]] = {"parties": schema.Party, "agreements": schema.Agreement, "claims": schema.Claim}
+Label = Callable[[int, Any], str]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -30,31 +33,68 @@ class FactRecords:
     claims: list[tuple[int, schema.Claim]] = field(default_factory=list)
 
 
+def _facts_label(section: str) -> Label:
+    def label(i: int, item: Any) -> str:
+        key = f" {item.get('key')}" if section == "agreements" and isinstance(item, dict) else ""
+        return f"{section}[{i}]{key}"
+    return label
+
+
 def facts_records(data: dict[str, Any], rel: str, article_id: str) -> tuple[FactRecords, list[Problem]]:
     try:
         parsed = schema.FactsFile.model_validate(data)
     except ValidationError:
-        return _records_one_by_one(data, rel, article_id)
-    return FactRecords(*(list(enumerate(getattr(parsed, s) or ())) for s in SECTIONS)), []
-
-
-def _records_one_by_one(data: dict[str, Any], rel: str, article_id: str) -> tuple[FactRecords, list[Problem]]:
-    """The slow path of a file with errors: the sections, then each record on its own."""
+        pass  # the slow path below names every error and keeps the well-formed records
+    else:
+        return FactRecords(*(list(enumerate(getattr(parsed, s) or ())) for s in SECTIONS)), []
     problems: list[Problem] = []
     sections_left_out = {k: ([] if k in SECTIONS and isinstance(v, list) else v) for k, v in data.items()}
     try:
         schema.FactsFile.model_validate(sections_left_out)
     except ValidationError as exc:
-        problems += [_problem(e, rel, article_id, data) for e in exc.errors()]
+        where = _Where(rel, article_id, None, schema.FactsFile, "", _FACTS_REASONS)
+        problems += [where.problem(e, data) for e in exc.errors()]
     records = FactRecords()
     for section in SECTIONS:
         items = data.get(section)
-        for i, item in enumerate(items if isinstance(items, list) else ()):
-            try:
-                getattr(records, section).append((i, _MODELS[section].model_validate(item)))
-            except ValidationError as exc:
-                problems += [_problem({**e, "loc": (section, i, *e["loc"])}, rel, article_id, data) for e in exc.errors()]
+        if isinstance(items, list):
+            good, bad = records_of(_MODELS[section], items, rel, _facts_label(section), article_id, section)
+            setattr(records, section, good)
+            problems += bad
     return records, problems
+
+
+def records_of(model: type[M], items: list[Any], rel: str, label: Label, article_id: str | None = None,
+               section: str = "", reasons: dict[str, str] | None = None,
+               salvaged: list[tuple[int, M]] | None = None) -> tuple[list[tuple[int, M]], list[Problem]]:
+    """The well-formed records of a list (with their indices) and a Problem per error of the others.
+
+    With `salvaged`, a record that is well formed once its failing fields are left out is added
+    there (reported all the same), so that what refers to it does not fail as well."""
+    try:
+        return list(enumerate(_list_adapter(model).validate_python(items))), []
+    except ValidationError:
+        pass
+    good: list[tuple[int, M]] = []
+    problems: list[Problem] = []
+    for i, item in enumerate(items):
+        try:
+            good.append((i, model.model_validate(item)))
+        except ValidationError as exc:
+            where = _Where(rel, article_id, label(i, item), model, section, reasons or _FACTS_REASONS)
+            problems += [where.problem(e, item) for e in exc.errors()]
+            if salvaged is not None and isinstance(item, dict):
+                bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
+                try:
+                    salvaged.append((i, model.model_validate({k: v for k, v in item.items() if k not in bad})))
+                except ValidationError:
+                    pass  # a required field is among the failing ones
+    return good, problems
+
+
+@cache
+def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
 def front_matter(meta: dict[str, Any], rel: str, article_id: str,
@@ -66,20 +106,25 @@ def front_matter(meta: dict[str, Any], rel: str, article_id: str,
         errors = exc.errors()
         bad = {e["loc"][0] for e in errors if e["loc"]}
         dating = schema.ArticleDating.model_validate({k: v for k, v in meta.items() if k not in bad})
-        return None, dating, [_problem(e, rel, article_id, None) for e in errors]
+        where = _Where(rel, article_id, "front matter", schema.FrontMatter, "", _FACTS_REASONS)
+        return None, dating, [where.problem(e, meta) for e in errors]
     return parsed, parsed, []
 
 
 # ------------------------------------------------------------------ errors → readable lines
 
 # Fields whose every error has one explanation (a curator fixes them the same way).
-_FIELD_REASONS = {
+_FACTS_REASONS = {
     "evidence": "evidence quote is missing",
     "title": "title is required",
     "key": "key must be a slug of lower-case letters, digits and hyphens",
     "agreement": "agreement must be the key (slug) of the related agreement",
     "description": "description is required (the term in a few English words)",
     "tenor_months": "tenor_months must be a whole number of months, not {value}",
+}
+REFERENCE_REASONS = {
+    "slug": "slug must be lower-case letters, digits and underscores",
+    "name": "a party needs a canonical English name",
 }
 _REASONS = {
     "missing": "is required",
@@ -88,9 +133,9 @@ _REASONS = {
     "string_type": "has the wrong type ({value}): text expected",
     "string_pattern_mismatch": "{value} does not have the form of a {field}",
     "list_type": "must be a list",
-    "model_type": "an entry of {section} must be a mapping",
     "literal_error": "unknown {field} {value} (allowed: {allowed})",
     "iso_date": "{field} {value} is not a real ISO date (YYYY-MM-DD)",
+    "date_type": "{field} must be an ISO date (YYYY-MM-DD)",
     "partial_date": "not a date: {value} (expected YYYY-MM-DD, YYYY-MM or YYYY)",
     "date_or_phrase": "not a date: {value} (an ISO date or a period phrase expected)",
     "number_missing": "{field} is missing or not a number",
@@ -106,67 +151,63 @@ _MAPPINGS = {
 }
 
 
-def _problem(error: ErrorDetails, rel: str, article_id: str, data: dict[str, Any] | None) -> Problem:
-    """One validation error as a Problem; `data` is the facts file (None: the front matter)."""
-    loc, kind, value = error["loc"], error["type"], error.get("input")
-    ctx: dict[str, Any] = dict(error.get("ctx") or {})
-    if data is None:
-        record, field_ = "front matter", (str(loc[0]) if loc else None)
-    else:
-        record, field_ = _where(loc, data, keep_last=kind in ("list_type",))
-    field_ = ctx.get("field", field_)
-    if kind in ("extra_forbidden", "invalid_key"):
-        reason = _unknown_field(loc, data)
-    elif kind == "model_type":
-        path = ".".join(str(p) for p in loc if isinstance(p, str))
-        reason = _MAPPINGS.get(path) or _REASONS[kind].format(section=path.rsplit(".", 1)[-1])
-    elif kind == "missing" and field_ == "quantity":
-        reason = _REASONS["number_missing"].format(field=field_)
-    else:
-        template = _FIELD_REASONS.get(field_ or "") or _REASONS.get(kind)
-        allowed = ", ".join(_allowed(ctx["expected"])) if kind == "literal_error" else ""
-        reason = template.format(field=field_, value=_show(value), allowed=allowed) if template else error["msg"]
-    raw = None if kind in ("missing", "extra_forbidden", "needs_currency") else shorten(value)
-    return Problem(rel, reason, record=record, field=field_, raw=raw, article_id=article_id)
+@dataclass(frozen=True)
+class _Where:
+    """What a validation error's location is relative to: the file, and the record that was validated."""
+
+    rel: str
+    article_id: str | None
+    prefix: str | None                # the record's name: "agreements[2] <key>", "front matter", "[3] lithium"
+    model: type[BaseModel]            # the record's model
+    section: str                      # the section of the facts file the record is in ("" elsewhere)
+    reasons: dict[str, str]
+
+    def problem(self, error: ErrorDetails, item: Any) -> Problem:
+        loc, kind = error["loc"], error["type"]
+        record, field_ = _locate(self.prefix, loc, keep_last=kind == "list_type")
+        field_ = (error.get("ctx") or {}).get("field", field_)
+        raw = None if kind in ("missing", "extra_forbidden", "needs_currency") else shorten(error.get("input"))
+        return Problem(self.rel, self._reason(error, field_), record=record, field=field_, raw=raw,
+                       article_id=self.article_id)
+
+    def _reason(self, error: ErrorDetails, field_: str | None) -> str:
+        loc, kind, value = error["loc"], error["type"], error.get("input")
+        if kind in ("extra_forbidden", "invalid_key"):
+            what = "section" if self.model is schema.FactsFile and len(loc) == 1 else "field"
+            model = _model_at(self.model, loc[:-1])
+            known = f" (expected one of {', '.join(sorted(model.model_fields) if what == 'section' else model.model_fields)})" if model else ""
+            return f"unknown {what} {loc[-1] if loc else None!r}{known}"
+        if kind == "model_type":
+            path = ".".join([self.section, *(str(p) for p in loc if isinstance(p, str))]).strip(".")
+            return _MAPPINGS.get(path) or f"an entry of {path.rsplit('.', 1)[-1] or self.rel} must be a mapping"
+        if kind == "missing" and field_ == "quantity":
+            return _REASONS["number_missing"].format(field=field_)
+        template = self.reasons.get(field_ or "") or _REASONS.get(kind)
+        if template is None:
+            return error["msg"]
+        allowed = ", ".join(_allowed(error["ctx"]["expected"])) if kind == "literal_error" else ""
+        return template.format(field=field_, value=_show(value), allowed=allowed)
 
 
-def _where(loc: tuple[int | str, ...], data: Any, keep_last: bool) -> tuple[str | None, str | None]:
+def _locate(prefix: str | None, loc: tuple[int | str, ...], keep_last: bool) -> tuple[str | None, str | None]:
     """(record, field) of an error location: ("agreements[0] <key>.volumes[1]", "quantity")."""
-    parts: list[str] = []
-    node, i = data, 0
+    parts = [prefix] if prefix else []
+    i = 0
     while i < len(loc):
         name = loc[i]
         if i + 1 < len(loc) and isinstance(loc[i + 1], int):
-            index = int(loc[i + 1])
-            node = _child(node, name, index)
-            key = f" {node.get('key')}" if not parts and name == "agreements" and isinstance(node, dict) else ""
-            parts.append(f"{name}[{index}]{key}")
+            parts.append(f"{name}[{loc[i + 1]}]")
             i += 2
         elif i == len(loc) - 1 and not keep_last:
             return ".".join(parts) or None, str(name)
         else:
-            parts.append(str(name))
+            parts.append(str(name) if isinstance(name, str) else f"[{name}]")
             i += 1
     return ".".join(parts) or None, None
 
 
-def _child(node: Any, name: int | str, index: int) -> Any:
-    items = node.get(name) if isinstance(node, dict) else None
-    return items[index] if isinstance(items, list) and index < len(items) else None
-
-
-def _unknown_field(loc: tuple[int | str, ...], data: dict[str, Any] | None) -> str:
-    name = loc[-1] if loc else None
-    if len(loc) == 1 and data is not None:
-        return f"unknown section {name!r} (expected one of {', '.join(sorted(schema.FactsFile.model_fields))})"
-    model = _model_at(loc[:-1])
-    known = f" (expected one of {', '.join(model.model_fields)})" if model else ""
-    return f"unknown field {name!r}{known}"
-
-
-def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    """The model of the record at `loc` (sections, then list fields of an agreement)."""
-    model: type[BaseModel] | None = schema.FactsFile
+def _model_at(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model of the record at `loc` below `model` (list fields of models)."""
     for part in loc:
         if isinstance(part, int) or model is None:
             continue
