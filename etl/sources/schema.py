@@ -23,6 +23,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StrictStr,
+    TypeAdapter,
     WithJsonSchema,
     model_validator,
 )
@@ -324,25 +325,39 @@ class FxRate(_Record):
 # ------------------------------------------------------------------ the published JSON Schema
 
 SCHEMA_DIR = resource_dir("seeds") / "schema"
-SCHEMAS = {"facts.schema.json": FactsFile, "article-front-matter.schema.json": FrontMatter}
 
 
-def json_schema_text(model: type[BaseModel]) -> str:
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
+def _list_of(model: type[BaseModel], title: str) -> dict[str, Any]:
+    return {"title": title, **TypeAdapter(list[model]).json_schema()}  # type: ignore[valid-type]
+
+
+SCHEMAS = {
+    "facts.schema.json": FactsFile.model_json_schema,
+    "article-front-matter.schema.json": FrontMatter.model_json_schema,
+    "reference-minerals.schema.json": lambda: _list_of(Mineral, "critmin reference/minerals.yaml"),
+    "reference-parties.schema.json": lambda: _list_of(ReferenceParty, "critmin reference/parties.yaml"),
+    "reference-products.schema.json": lambda: _list_of(Product, "critmin reference/products.yaml"),
+    "reference-fx.schema.json": lambda: _list_of(FxRate, "critmin reference/fx.yaml"),
+}
+
+
+def json_schema_text(name: str) -> str:
+    """The JSON Schema seeds/schema/<name> holds, as the models describe it today."""
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **SCHEMAS[name]()}
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str]) -> int:
     """Write seeds/schema/*.json from the models; with --check, only say whether they are current."""
-    stale = [name for name, model in SCHEMAS.items()
-             if not (SCHEMA_DIR / name).is_file() or (SCHEMA_DIR / name).read_text(encoding="utf-8") != json_schema_text(model)]
+    stale = [name for name in SCHEMAS
+             if not (SCHEMA_DIR / name).is_file() or (SCHEMA_DIR / name).read_text(encoding="utf-8") != json_schema_text(name)]
     if "--check" in argv:
         for name in stale:
             print(f"seeds/schema/{name} differs from the models: run python -m etl.sources.schema", file=sys.stderr)
         return 1 if stale else 0
     SCHEMA_DIR.mkdir(parents=True, exist_ok=True)
     for name in stale:
-        (SCHEMA_DIR / name).write_text(json_schema_text(SCHEMAS[name]), encoding="utf-8")
+        (SCHEMA_DIR / name).write_text(json_schema_text(name), encoding="utf-8")
         print(f"wrote seeds/schema/{name}")
     return 0
 
