@@ -27,13 +27,22 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from etl.db import domain
 from etl.paths import resource_dir
 from etl.sources.seeds import as_date
 
 # ------------------------------------------------------------------ field types
+
+
+class FormError(ValueError):
+    """A value not of the form its field needs; `kind` names why (etl.validate.shape words it)."""
+
+    def __init__(self, kind: str, field: str | None = None):
+        super().__init__(kind)
+        self.kind = kind
+        self.field = field   # the field to report, when the error is about a record as a whole
+
 
 Kind = Literal[domain.AGREEMENT_KINDS]  # type: ignore[valid-type]  # a tuple subscript is the union of its values
 Status = Literal[domain.AGREEMENT_STATUSES]  # type: ignore[valid-type]
@@ -65,7 +74,7 @@ Name = Annotated[StrictStr, Field(description="a canonical name or any alias of 
 def _date_or_phrase(value: Any) -> str | int:
     if isinstance(value, str) or isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise PydanticCustomError("date_or_phrase", "must be an ISO date or a period phrase")
+    raise FormError("date_or_phrase")
 
 
 # An ISO date or a phrase resolved against the article date ("지난 18일", "next year", 2026).
@@ -76,13 +85,13 @@ DateOrPhrase = Annotated[str | int, BeforeValidator(_date_or_phrase),
 def _number(value: Any) -> Decimal:
     """A quantity as written: a number, or a string of one (thousands commas allowed)."""
     if value is None or isinstance(value, bool):
-        raise PydanticCustomError("number_missing", "is missing or not a number")
+        raise FormError("number_missing")
     try:
         number = Decimal(str(value).replace(",", ""))
     except InvalidOperation:
-        raise PydanticCustomError("not_a_number", "is not a number") from None
+        raise FormError("not_a_number") from None
     if not number.is_finite():
-        raise PydanticCustomError("not_finite", "is not a finite number")
+        raise FormError("not_finite")
     return number
 
 
@@ -96,7 +105,7 @@ def _iso_day(value: Any) -> date | None:
     try:
         return as_date(value)
     except ValueError:
-        raise PydanticCustomError("iso_date", "is not a real ISO date (YYYY-MM-DD)") from None
+        raise FormError("iso_date") from None
 
 
 IsoDay = Annotated[date, BeforeValidator(_iso_day), WithJsonSchema({"type": "string", "format": "date"})]
@@ -118,7 +127,7 @@ def _dated(value: Any) -> Dated:
             return Dated(date(int(text[:4]), int(text[5:]), 1), "month")
         return Dated(as_date(text), "day")  # type: ignore[arg-type]  # a str is never None
     except ValueError:
-        raise PydanticCustomError("partial_date", "is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)") from None
+        raise FormError("partial_date") from None
 
 
 PartialDate = Annotated[
@@ -199,7 +208,7 @@ class Term(_Record):
     @model_validator(mode="after")
     def _value_has_currency(self) -> Term:
         if self.value is not None and self.currency is None:
-            raise PydanticCustomError("needs_currency", "a price value needs its currency", {"field": "currency"})
+            raise FormError("needs_currency", field="currency")
         return self
 
 

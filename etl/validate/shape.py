@@ -7,13 +7,12 @@ still returned, so the transform reports their own problems too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails
 
 from etl.problems import Problem, shorten
 from etl.sources import schema
@@ -22,6 +21,7 @@ SECTIONS = ("parties", "agreements", "claims")
 _MODELS: dict[str, type[BaseModel]] = {"parties": schema.Party, "agreements": schema.Agreement, "claims": schema.Claim}
 Label = Callable[[int, Any], str]
 M = TypeVar("M", bound=BaseModel)
+Error = Mapping[str, Any]  # one entry of ValidationError.errors()
 
 
 @dataclass
@@ -141,6 +141,7 @@ _REASONS = {
     "number_missing": "{field} is missing or not a number",
     "not_a_number": "{field} {value} is not a number",
     "not_finite": "{field} {value} is not a finite number",
+    "needs_currency": "a price value needs its currency",
 }
 _MAPPINGS = {
     "parties": "a party must be a mapping with name and evidence",
@@ -162,7 +163,10 @@ class _Where:
     section: str                      # the section of the facts file the record is in ("" elsewhere)
     reasons: dict[str, str]
 
-    def problem(self, error: ErrorDetails, item: Any) -> Problem:
+    def problem(self, error: Error, item: Any) -> Problem:
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, schema.FormError):  # our own validators: their kind, and the field they name
+            error = {**error, "type": cause.kind, "ctx": {"field": cause.field} if cause.field else {}}
         loc, kind = error["loc"], error["type"]
         record, field_ = _locate(self.prefix, loc, keep_last=kind == "list_type")
         field_ = (error.get("ctx") or {}).get("field", field_)
@@ -170,7 +174,7 @@ class _Where:
         return Problem(self.rel, self._reason(error, field_), record=record, field=field_, raw=raw,
                        article_id=self.article_id)
 
-    def _reason(self, error: ErrorDetails, field_: str | None) -> str:
+    def _reason(self, error: Error, field_: str | None) -> str:
         loc, kind, value = error["loc"], error["type"], error.get("input")
         if kind in ("extra_forbidden", "invalid_key"):
             what = "section" if self.model is schema.FactsFile and len(loc) == 1 else "field"
