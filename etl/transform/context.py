@@ -39,7 +39,7 @@ class ArticleFacts:
 
 
 def fact_id(prefix: str, *parts: Any) -> str:
-    digest = hashlib.sha1("|".join(str(p) for p in parts).encode()).hexdigest()[:16]
+    digest = hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:16]
     return f"{prefix}-{digest}"
 
 
