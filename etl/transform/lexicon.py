@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from stdnum import isin as stdnum_isin
 from stdnum import lei as stdnum_lei
 from stdnum.exceptions import ValidationError as StdnumError
 
 from etl.db import domain
 from etl.problems import Problem, shorten
-from etl.sources.seeds import Reference, as_date
+from etl.sources import schema
+from etl.sources.seeds import Reference
 from etl.text import UnitLexicon
+from etl.validate import shape
 
 REFERENCE_TABLES = ("mineral", "mineral_alias", "product", "product_alias", "party", "party_alias",
                     "party_identifier", "fx_rate")
 
 
+M = TypeVar("M", bound=BaseModel)
 
 
 def slugify(name: str) -> str:
@@ -29,6 +35,7 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
+@lru_cache(maxsize=1 << 16)  # the same few names are looked up for every fact
 def alias_key(name: str) -> str:
     """Case-, width- and space-insensitive key for matching names."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().casefold()
@@ -67,140 +74,143 @@ class Lexicon:
         return self.fx.get(currency, {}).get(month.replace(day=1))
 
 
-def build_lexicon(ref: Reference, problems: list[Problem]) -> Lexicon:
-    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in REFERENCE_TABLES}
-    mineral_by_key: dict[str, str] = {}
-    party_by_key: dict[str, str] = {}
+_WIKIDATA_SOURCE = ("wikidata field of reference/parties.yaml (curated before issue 15; "
+                    "not re-verified against Wikidata offline)")
 
-    def claim(index: dict[str, str], name: Any, target: str, rel: str, record: str) -> None:
-        if not isinstance(name, str) or not name.strip():
-            return
-        key = alias_key(name)
-        other = index.get(key)
-        if other is not None and other != target:
-            problems.append(Problem(rel, f"alias {name!r} names both {other!r} and {target!r}", record=record, field="aliases"))
-            return
-        index[key] = target
 
-    rel = "reference/minerals.yaml"
-    for i, m in enumerate(ref.minerals):
-        record = f"[{i}] {m.get('slug', '?')}"
-        slug = m.get("slug")
-        if not isinstance(slug, str) or not re.fullmatch(domain.MINERAL_SLUG_PATTERN[1:-1], slug):
-            problems.append(Problem(rel, "slug must be lower-case letters, digits and underscores", record=record, field="slug", raw=shorten(slug)))
-            continue
-        rows["mineral"].append({
-            "mineral_id": slug, "symbol": m.get("symbol"), "name_en": m.get("name_en") or slug,
-            "name_ko": m.get("name_ko"), "mineral_group": m.get("group") or "other",
-            "_file": rel, "_record": record,
-        })
-        names = [slug, m.get("name_en"), m.get("name_ko"), m.get("symbol"), *(m.get("aliases") or [])]
-        seen: set[str] = set()
+class _Names:
+    """The name → id indexes of the lexicon; a name may name one entry only."""
+
+    def __init__(self, rows: dict[str, list[dict[str, Any]]], problems: list[Problem]):
+        self.rows = rows
+        self.problems = problems
+        self.index: dict[str, dict[str, str]] = {"mineral": {}, "party": {}, "product": {}}
+
+    def add(self, kind: str, target: str, names: list[str | None], rel: str, record: str) -> None:
+        """Index every name of `target`; each distinct spelling becomes an alias row."""
+        index, seen = self.index[kind], set()
         for name in names:
-            if isinstance(name, str) and name.strip():
-                claim(mineral_by_key, name, slug, rel, record)
-                if name not in seen and mineral_by_key.get(alias_key(name)) == slug:
-                    seen.add(name)
-                    rows["mineral_alias"].append({"alias": name, "mineral_id": slug, "_file": rel, "_record": record})
+            if name is None or not name.strip():
+                continue
+            key = alias_key(name)
+            other = index.get(key)
+            if other is not None and other != target:
+                self.problems.append(Problem(rel, f"alias {name!r} names both {other!r} and {target!r}", record=record, field="aliases"))
+                continue
+            index[key] = target
+            if name not in seen:
+                seen.add(name)
+                self.rows[f"{kind}_alias"].append({"alias": name, f"{kind}_id": target, "_file": rel, "_record": record})
 
-    rel = "reference/parties.yaml"
-    for i, p in enumerate(ref.parties):
-        name = p.get("name")
-        record = f"[{i}] {name}"
-        if not isinstance(name, str) or not slugify(name):
-            problems.append(Problem(rel, "a party needs a canonical English name", record=record, field="name", raw=shorten(name)))
+
+def build_lexicon(ref: Reference, problems: list[Problem]) -> Lexicon:
+    """The lexicon of the reference files; every entry that is not well formed is a Problem."""
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in REFERENCE_TABLES}
+    names = _Names(rows, problems)
+    _minerals(ref, names)
+    _parties(ref, names)
+    products = _products(ref, names)
+    fx = _fx_rates(ref, rows, problems)
+    index = names.index
+    return Lexicon(rows, index["mineral"], index["party"], fx, index["product"], products)
+
+
+def _entries(model: type[M], items: list[dict[str, Any]], name: str, label: Callable[[dict[str, Any]], str],
+             problems: list[Problem]) -> list[tuple[str, M, bool]]:
+    """(record name, entry, whether it is well formed) of the entries of reference/<name>.yaml.
+
+    An entry with errors that is still an entry without its failing fields is listed too (its
+    names are known, so entries naming it do not fail as well); it makes no rows."""
+    def record(i: int, item: dict[str, Any]) -> str:
+        return f"[{i}] {label(item)}"
+    salvaged: list[tuple[int, M]] = []
+    good, bad = shape.records_of(model, items, f"reference/{name}.yaml", record, reasons=shape.REFERENCE_REASONS,
+                                 salvaged=salvaged)
+    problems += bad
+    listed = [(i, entry, True) for i, entry in good] + [(i, entry, False) for i, entry in salvaged]
+    return [(record(i, items[i]), entry, whole) for i, entry, whole in sorted(listed, key=lambda x: x[0])]
+
+
+def _slug(item: dict[str, Any]) -> str:
+    return str(item.get("slug", "?"))
+
+
+def _minerals(ref: Reference, names: _Names) -> None:
+    rel = "reference/minerals.yaml"
+    for record, m, whole in _entries(schema.Mineral, ref.minerals, "minerals", _slug, names.problems):
+        names.add("mineral", m.slug, [m.slug, m.name_en, m.name_ko, m.symbol, *(m.aliases or ())], rel, record)
+        if not whole:
             continue
-        pid = slugify(name)
-        rows["party"].append({
-            "party_id": pid, "name": name, "name_ko": p.get("name_ko"),
-            "party_type": p.get("type"), "country_code": p.get("country"),
-            "parent_name": p.get("parent"), "wikidata_id": p.get("wikidata"),
-            "_file": rel, "_record": record,
+        names.rows["mineral"].append({
+            "mineral_id": m.slug, "symbol": m.symbol, "name_en": m.name_en or m.slug,
+            "name_ko": m.name_ko, "mineral_group": m.group or "other", "_file": rel, "_record": record,
         })
-        identifiers = [{"scheme": "wikidata", "value": p["wikidata"], "source": "wikidata field of reference/parties.yaml (curated before issue 15; not re-verified against Wikidata offline)"}] \
-            if isinstance(p.get("wikidata"), str) else []
-        extra = p.get("identifiers") or []
-        if not isinstance(extra, list):
-            problems.append(Problem(rel, "identifiers must be a list of {scheme, value, source}", record=record, field="identifiers"))
-            extra = []
-        for j, ident in enumerate([*identifiers, *extra]):
-            if not isinstance(ident, dict):
-                problems.append(Problem(rel, "an identifier must be a mapping {scheme, value, source}", record=record, field="identifiers", raw=shorten(ident)))
-                continue
-            why = identifier_problem(ident.get("scheme"), ident.get("value"))
+
+
+def _parties(ref: Reference, names: _Names) -> None:
+    rel, problems = "reference/parties.yaml", names.problems
+    parents: list[tuple[dict[str, Any], str]] = []
+    for record, p, whole in _entries(schema.ReferenceParty, ref.parties, "parties", lambda p: str(p.get("name")), problems):
+        pid = slugify(p.name)
+        if not pid:
+            problems.append(Problem(rel, "a party needs a canonical English name", record=record, field="name", raw=shorten(p.name)))
+            continue
+        if not whole:
+            names.add("party", pid, [p.name, p.name_ko, *(p.aliases or ())], rel, record)
+            continue
+        row = {"party_id": pid, "name": p.name, "name_ko": p.name_ko, "party_type": p.type, "country_code": p.country,
+               "wikidata_id": p.wikidata, "_file": rel, "_record": record, "parent_party_id": None}
+        names.rows["party"].append(row)
+        if p.parent:
+            parents.append((row, p.parent))
+        wikidata = [schema.Identifier(scheme="wikidata", value=p.wikidata, source=_WIKIDATA_SOURCE)] if p.wikidata is not None else []
+        for j, ident in enumerate([*wikidata, *(p.identifiers or ())]):
+            why = identifier_problem(ident.scheme, ident.value)
             if why:
-                problems.append(Problem(rel, why, record=f"{record}.identifiers[{j}]", field="value", raw=shorten(ident.get("value"))))
+                problems.append(Problem(rel, why, record=f"{record}.identifiers[{j}]", field="value", raw=shorten(ident.value)))
                 continue
-            rows["party_identifier"].append({"party_id": pid, "scheme": ident.get("scheme"), "value": ident.get("value"),
-                                             "source": ident.get("source"), "_file": rel, "_record": f"{record}.identifiers[{j}]"})
-        seen = set()
-        for alias in [name, p.get("name_ko"), *(p.get("aliases") or [])]:
-            if isinstance(alias, str) and alias.strip():
-                claim(party_by_key, alias, pid, rel, record)
-                if alias not in seen and party_by_key.get(alias_key(alias)) == pid:
-                    seen.add(alias)
-                    rows["party_alias"].append({"alias": alias, "party_id": pid, "_file": rel, "_record": record})
-    for row in rows["party"]:
-        parent = row.pop("parent_name")
-        row["parent_party_id"] = None
-        if parent:
-            row["parent_party_id"] = party_by_key.get(alias_key(str(parent)))
-            if row["parent_party_id"] is None:
-                problems.append(Problem("reference/parties.yaml", f"parent {parent!r} is not a known party", record=row["_record"], field="parent"))
+            names.rows["party_identifier"].append({"party_id": pid, "scheme": ident.scheme, "value": ident.value,
+                                                   "source": ident.source, "_file": rel, "_record": f"{record}.identifiers[{j}]"})
+        names.add("party", pid, [p.name, p.name_ko, *(p.aliases or ())], rel, record)
+    for row, parent in parents:  # a parent may come later in the file
+        row["parent_party_id"] = names.index["party"].get(alias_key(parent))
+        if row["parent_party_id"] is None:
+            problems.append(Problem(rel, f"parent {parent!r} is not a known party", record=row["_record"], field="parent"))
 
-    product_by_key: dict[str, str] = {}
-    products: dict[str, dict[str, Any]] = {}
-    rel = "reference/products.yaml"
-    for i, m in enumerate(ref.products):
-        record = f"[{i}] {m.get('slug', '?')}"
-        slug = m.get("slug")
-        if not isinstance(slug, str) or not re.fullmatch(domain.MINERAL_SLUG_PATTERN[1:-1], slug):
-            problems.append(Problem(rel, "slug must be lower-case letters, digits and underscores", record=record, field="slug", raw=shorten(slug)))
-            continue
-        mineral = mineral_by_key.get(alias_key(m["mineral"])) if isinstance(m.get("mineral"), str) else None
+
+def _products(ref: Reference, names: _Names) -> dict[str, dict[str, Any]]:
+    rel, products = "reference/products.yaml", {}
+    for record, m, whole in _entries(schema.Product, ref.products, "products", _slug, names.problems):
+        if not whole:
+            continue  # nothing in the reference files names a product
+        mineral = names.index["mineral"].get(alias_key(m.mineral))
         if mineral is None:
-            problems.append(Problem(rel, f"unknown mineral {m.get('mineral')!r}", record=record, field="mineral", raw=shorten(m.get("mineral"))))
+            names.problems.append(Problem(rel, f"unknown mineral {m.mineral!r}", record=record, field="mineral", raw=shorten(m.mineral)))
             continue
-        try:
-            factors = {k: (None if m.get(k) is None else Decimal(str(m.get(k)))) for k in ("contained_factor", "lce_factor")}
-        except InvalidOperation:
-            problems.append(Problem(rel, "contained_factor and lce_factor must be numbers (or null)", record=record))
-            continue
-        row = {"product_id": slug, "name_en": m.get("name_en") or slug, "name_ko": m.get("name_ko"),
-               "mineral_id": mineral, **factors, "factor_source": m.get("factor_source"), "_file": rel, "_record": record}
-        rows["product"].append(row)
-        products[slug] = row
-        seen = set()
-        for name in [slug, m.get("name_en"), m.get("name_ko"), *(m.get("aliases") or [])]:
-            if isinstance(name, str) and name.strip():
-                claim(product_by_key, name, slug, rel, record)
-                if name not in seen and product_by_key.get(alias_key(name)) == slug:
-                    seen.add(name)
-                    rows["product_alias"].append({"alias": name, "product_id": slug, "_file": rel, "_record": record})
+        row = {"product_id": m.slug, "name_en": m.name_en or m.slug, "name_ko": m.name_ko, "mineral_id": mineral,
+               "contained_factor": m.contained_factor, "lce_factor": m.lce_factor, "factor_source": m.factor_source,
+               "_file": rel, "_record": record}
+        names.rows["product"].append(row)
+        products[m.slug] = row
+        names.add("product", m.slug, [m.slug, m.name_en, m.name_ko, *(m.aliases or ())], rel, record)
+    return products
 
-    fx: dict[str, dict[date, Decimal]] = {}
-    rel = "reference/fx.yaml"
-    for i, r in enumerate(ref.fx):
-        record = f"[{i}] {r.get('currency')} {r.get('rate_on')}"
-        try:
-            on = as_date(r.get("rate_on"))
-            rate = Decimal(str(r.get("usd_per_unit")))
-        except (ValueError, InvalidOperation):
-            problems.append(Problem(rel, "rate_on must be an ISO date and usd_per_unit a number", record=record))
+
+def _fx_rates(ref: Reference, rows: dict[str, list[dict[str, Any]]], problems: list[Problem]) -> dict[str, dict[date, Decimal]]:
+    rel, fx = "reference/fx.yaml", {}
+    for record, r, whole in _entries(schema.FxRate, ref.fx, "fx", lambda r: f"{r.get('currency')} {r.get('rate_on')}", problems):
+        if not whole:
             continue
-        if on is None:
-            problems.append(Problem(rel, "rate_on is required", record=record, field="rate_on"))
+        if r.rate_on.day != 1:
+            problems.append(Problem(rel, f"rate_on {r.rate_on} must be the first day of the month the rate is the average of", record=record, field="rate_on"))
             continue
-        if on.day != 1:
-            problems.append(Problem(rel, f"rate_on {on} must be the first day of the month the rate is the average of", record=record, field="rate_on"))
+        if r.rate_on in fx.get(r.currency, {}):
+            problems.append(Problem(rel, f"a second {r.currency} rate for {r.rate_on:%Y-%m}", record=record, field="rate_on"))
             continue
-        if on in fx.get(str(r.get("currency")), {}):
-            problems.append(Problem(rel, f"a second {r.get('currency')} rate for {on:%Y-%m}", record=record, field="rate_on"))
-            continue
-        rows["fx_rate"].append({"currency": r.get("currency"), "rate_on": on, "usd_per_unit": rate,
-                                "source": r.get("source"), "_file": rel, "_record": record})
-        fx.setdefault(str(r.get("currency")), {})[on] = rate
-    return Lexicon(rows, mineral_by_key, party_by_key, fx, product_by_key, products)
+        rows["fx_rate"].append({"currency": r.currency, "rate_on": r.rate_on, "usd_per_unit": r.usd_per_unit,
+                                "source": r.source, "_file": rel, "_record": record})
+        fx.setdefault(r.currency, {})[r.rate_on] = r.usd_per_unit
+    return fx
 
 
 _TICKER = re.compile(r"^[A-Z]{2,8}:[A-Z0-9.\-]{1,12}$")
