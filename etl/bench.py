@@ -2,12 +2,11 @@
 
 Everything happens in a scratch database that is created for the run and dropped after it,
 on the same server as the user's database (never touching the user's data). Synthetic seed files
-are generated deterministically (fixed random seed) in a temporary folder.
+(etl/synthetic.py, deterministic) are written to a temporary folder.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import resource
 import shutil
@@ -20,66 +19,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-import yaml
 from psycopg import sql
 
-from etl.paths import resource_dir
-
-VOLUMES_PER_ARTICLE = 20
-MINERALS = ["lithium", "nickel", "cobalt", "graphite", "antimony", "germanium", "rare_earths", "manganese"]
-SELLERS = ["Korea Zinc", "POSCO International", "SK On", "ExxonMobil", "MP Materials", "Lithium Americas", "REalloys"]
-BUYERS = ["United States", "Japan", "European Union", "Lockheed Martin", "South Korea"]
-
-
-def generate_seeds(root: Path, rows: int, rng_seed: int = 20261125, entity_format: str = "json") -> int:
-    """Write articles and entity files holding `rows` volume facts; returns the article count."""
-    rng = random.Random(rng_seed)
-    (root / "articles").mkdir(parents=True)
-    (root / "entities").mkdir()
-    shutil.copytree(resource_dir("seeds") / "reference", root / "reference")
-    n_articles = max(1, -(-rows // VOLUMES_PER_ARTICLE))
-    for a in range(n_articles):
-        write_article(root, a, articles_volumes(a, rows), rng, entity_format=entity_format)
-    return n_articles
-
-
-def articles_volumes(a: int, rows: int) -> int:
-    """How many of the `rows` volume facts article number `a` holds (the last one may hold fewer)."""
-    return min(VOLUMES_PER_ARTICLE, rows - a * VOLUMES_PER_ARTICLE)
-
-
-def write_article(root: Path, a: int, n_volumes: int, rng: random.Random, variant: int = 0,
-                  entity_format: str = "json") -> None:
-    """One article and its curated facts: JSON (as machine-written facts are) or YAML (as curators write)."""
-    article_id = f"bench-{a:07d}"
-    seller, buyer = rng.choice(SELLERS), rng.choice(BUYERS)
-    year = 2020 + a % 6
-    head = f"{seller} and {buyer} agreed a supply programme (lot {a})."
-    lines, volumes = [head], []
-    for v in range(n_volumes):
-        mineral = MINERALS[(a + v) % len(MINERALS)]
-        qty = (a * 37 + v * 101 + variant) % 90000 + 100
-        quote = f"{qty:,} tonnes of {mineral.replace('_', ' ')}"
-        lines.append(f"Tranche {v + 1}: {quote} in {year + v % 3}.")
-        volumes.append({"mineral": mineral, "measure": "mass", "quantity": qty, "unit": "t", "bound": "exact",
-                        "per_year": False, "period_start": f"{year + v % 3}-01-01", "period_end": f"{year + v % 3}-12-31",
-                        "evidence": f"Tranche {v + 1}: {quote}"})
-    body = "\n".join(lines)
-    (root / "articles" / f"{article_id}.md").write_text(
-        f"---\nid: {article_id}\ntitle: Bench article {a}\npublisher: bench\npublished_on: {year}-06-01\nlanguage: en\n---\n{body}\n")
-    facts = {
-        "article": article_id,
-        "parties": [{"name": seller, "evidence": seller}],
-        "agreements": [{
-            "key": f"bench-{a:07d}-supply", "kind": "supply_contract", "title": f"Bench supply {a}", "status": "signed",
-            "minerals": [MINERALS[a % len(MINERALS)]],
-            "parties": [{"name": seller, "role": "supplier"}, {"name": buyer, "role": "buyer"}],
-            "evidence": head, "volumes": volumes,
-        }],
-    }
-    text = (json.dumps(facts, ensure_ascii=False, indent=1) if entity_format == "json"
-            else yaml.dump(facts, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True, sort_keys=False))
-    (root / "entities" / f"{article_id}.yaml").write_text(text)
+from etl.synthetic import article_volumes, write_article, write_seed_set
 
 
 def _with_db(url: str, name: str) -> str:
@@ -275,8 +217,7 @@ def view_times(url: str, repeats: int = 5) -> dict[str, float]:
 def run_bench(server_url: str, rows: int, progress: Callable[[str], None] = lambda _s: None,
               entity_format: str = "json", workers: int | None = None, with_peers: bool = False) -> dict:
     from etl.db.migrate import upgrade_head
-    from etl.pipeline.flow import load
-    from etl.pipeline.workers import CHUNK_ARTICLES, resolve_workers
+    from etl.pipeline.workers import CHUNK_ARTICLES
 
     name = f"critmin_bench_{uuid.uuid4().hex[:8]}"
     admin = _with_db(server_url, "postgres")
@@ -290,83 +231,102 @@ def run_bench(server_url: str, rows: int, progress: Callable[[str], None] = lamb
         upgrade_head(url)
         progress(f"generating {rows:,} synthetic volume facts")
         seeds = tmp / "seeds"
-        n_articles = generate_seeds(seeds, rows, entity_format=entity_format)
-        result["articles"] = n_articles
+        result["articles"] = write_seed_set(seeds, rows, entity_format=entity_format)
         result["chunk_articles"] = CHUNK_ARTICLES
-
-        progress("first load (extract → transform → validate → load)")
-        t0 = time.perf_counter()
-        report = load(url, seeds, "bench", workers=workers)
-        first = time.perf_counter() - t0
-        if report.problems:
-            raise RuntimeError(f"the synthetic seeds did not load: {report.problems[0].line()}")
-        result["load_s"] = round(first, 3)
-        # Inside the load: waiting for worker processes to prepare chunks vs writing them to PostgreSQL.
-        result["load_waiting_for_chunks_s"] = round(report.seconds["waiting_for_chunks"], 3)
-        result["load_writing_s"] = round(report.seconds["writing"], 3)
-        result["load_rows_per_s"] = round(rows / first)
-
-        progress("plain COPY of the same rows (the limit)")
-        _, result["copy_limit_rows_per_s"] = copy_limit(url)
-        result["copy_limit_rows_per_s"] = round(result["copy_limit_rows_per_s"])
-        result["ratio"] = round(result["load_rows_per_s"] / result["copy_limit_rows_per_s"], 3)
-
-        progress("reload of unchanged input")
-        t0 = time.perf_counter()
-        load(url, seeds, "bench", workers=workers)
-        result["reload_unchanged_s"] = round(time.perf_counter() - t0, 3)
-
-        progress("reload with 1% of articles changed")
-        rng = random.Random(7)
-        for a in rng.sample(range(n_articles), max(1, n_articles // 100)):
-            write_article(seeds, a, articles_volumes(a, rows), random.Random(a), variant=1, entity_format=entity_format)
-        t0 = time.perf_counter()
-        report = load(url, seeds, "bench", workers=workers)
-        result["reload_1pct_changed_s"] = round(time.perf_counter() - t0, 3)
-        result["reload_1pct_articles_updated"] = report.counts.articles_updated
-
-        with psycopg.connect(url) as conn:
-            result["table_mb"] = {
-                name: round(size / 2**20, 1) for name, size in conn.execute(
-                    """select c.relname, pg_total_relation_size(c.oid) from pg_class c
-                       join pg_namespace n on n.oid = c.relnamespace
-                       where n.nspname = 'core' and c.relkind = 'r' order by 1""")
-            }
-        progress("timing the reporting views")
-        result["view_query_ms"] = view_times(url)
-        # The main process plus each worker at its own peak (an upper bound on the memory in use).
-        main_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        result["workers"] = resolve_workers(workers)
-        result["peak_rss_main_mb"] = round(main_mb, 1)
-        result["peak_rss_worker_mb"] = round(worker_mb, 1)
-        result["peak_rss_mb"] = round(main_mb + result["workers"] * worker_mb, 1)
-
+        first = _first_load(url, seeds, workers, result, progress)
+        _reloads(url, seeds, workers, result, progress)
+        _sizes_views_memory(url, workers, result, progress)
         # After the peak RSS of the load path is taken: these steps buffer rows of their own.
-        # Every row the load wrote (all core tables), and what storing them costs in this schema.
-        counts = core_row_counts(url)
-        table_rows = sum(counts.values())
-        result["table_rows"] = table_rows
-        result["table_rows_by_table"] = counts
-        result["load_table_rows_per_s"] = round(table_rows / first)
-        progress("the same rows COPYed into a fresh migrated schema (the schema limit)")
-        seconds = {mode: schema_limit(server_url, url, mode) for mode in ("full", "rows_only", "set_checked")}
-        result["schema_limit_s"] = round(seconds["full"], 3)
-        result["schema_limit_rows_per_s"] = round(table_rows / seconds["full"])
-        result["ratio_to_schema_limit"] = round(result["load_table_rows_per_s"] / result["schema_limit_rows_per_s"], 3)
-        result["schema_rows_only_s"] = round(seconds["rows_only"], 3)
-        result["schema_set_checked_with_marts_s"] = round(seconds["set_checked"], 3)
-        result["schema_storage_over_rows_only"] = round(seconds["set_checked"] / seconds["rows_only"], 3)
-        result["ratio_to_set_checked_storage"] = round(seconds["set_checked"] / first, 3)
-        if with_peers:
-            progress("peers writing the same rows (pandas to_sql, SQLAlchemy Core)")
-            peer_s = peers(server_url, url)
-            result["peer_rows_per_s"] = {p: round(table_rows / s) for p, s in peer_s.items()}
-            result["ratio_to_peer"] = {p: round(result["load_table_rows_per_s"] / r, 3)
-                                       for p, r in result["peer_rows_per_s"].items()}
-
+        _storage_limits(server_url, url, first, with_peers, result, progress)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
     return result
+
+
+def _first_load(url: str, seeds: Path, workers: int | None, result: dict, progress: Callable[[str], None]) -> float:
+    """The first load into the empty database, and the plain-COPY limit of its volume rows."""
+    from etl.pipeline.flow import load
+
+    progress("first load (extract → transform → validate → load)")
+    t0 = time.perf_counter()
+    report = load(url, seeds, "bench", workers=workers)
+    first = time.perf_counter() - t0
+    if report.problems:
+        raise RuntimeError(f"the synthetic seeds did not load: {report.problems[0].line()}")
+    result["load_s"] = round(first, 3)
+    # Inside the load: waiting for worker processes to prepare chunks vs writing them to PostgreSQL.
+    result["load_waiting_for_chunks_s"] = round(report.seconds["waiting_for_chunks"], 3)
+    result["load_writing_s"] = round(report.seconds["writing"], 3)
+    result["load_rows_per_s"] = round(result["rows"] / first)
+    progress("plain COPY of the same rows (the limit)")
+    result["copy_limit_rows_per_s"] = round(copy_limit(url)[1])
+    result["ratio"] = round(result["load_rows_per_s"] / result["copy_limit_rows_per_s"], 3)
+    return first
+
+
+def _reloads(url: str, seeds: Path, workers: int | None, result: dict, progress: Callable[[str], None]) -> None:
+    """A reload of unchanged input, then one with 1% of the articles rewritten."""
+    from etl.pipeline.flow import load
+
+    progress("reload of unchanged input")
+    t0 = time.perf_counter()
+    load(url, seeds, "bench", workers=workers)
+    result["reload_unchanged_s"] = round(time.perf_counter() - t0, 3)
+    progress("reload with 1% of articles changed")
+    n_articles, rows = result["articles"], result["rows"]
+    for a in random.Random(7).sample(range(n_articles), max(1, n_articles // 100)):
+        write_article(seeds, a, article_volumes(a, rows), variant=1, entity_format=result["entity_format"])
+    t0 = time.perf_counter()
+    report = load(url, seeds, "bench", workers=workers)
+    result["reload_1pct_changed_s"] = round(time.perf_counter() - t0, 3)
+    result["reload_1pct_articles_updated"] = report.counts.articles_updated
+
+
+def _sizes_views_memory(url: str, workers: int | None, result: dict, progress: Callable[[str], None]) -> None:
+    """Table sizes, view times and the peak memory of the load path."""
+    from etl.pipeline.workers import resolve_workers
+
+    with psycopg.connect(url) as conn:
+        result["table_mb"] = {
+            name: round(size / 2**20, 1) for name, size in conn.execute(
+                """select c.relname, pg_total_relation_size(c.oid) from pg_class c
+                   join pg_namespace n on n.oid = c.relnamespace
+                   where n.nspname = 'core' and c.relkind = 'r' order by 1""")
+        }
+    progress("timing the reporting views")
+    result["view_query_ms"] = view_times(url)
+    # The main process plus each worker at its own peak (an upper bound on the memory in use).
+    main_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result["workers"] = resolve_workers(workers)
+    result["peak_rss_main_mb"] = round(main_mb, 1)
+    result["peak_rss_worker_mb"] = round(worker_mb, 1)
+    result["peak_rss_mb"] = round(main_mb + result["workers"] * worker_mb, 1)
+
+
+def _storage_limits(server_url: str, url: str, first: float, with_peers: bool, result: dict,
+                    progress: Callable[[str], None]) -> None:
+    """Every row the load wrote (all core tables), what storing them costs in this schema, and
+    (with_peers) what generic writers take for them."""
+    counts = core_row_counts(url)
+    table_rows = sum(counts.values())
+    result["table_rows"] = table_rows
+    result["table_rows_by_table"] = counts
+    result["load_table_rows_per_s"] = round(table_rows / first)
+    progress("the same rows COPYed into a fresh migrated schema (the schema limit)")
+    seconds = {mode: schema_limit(server_url, url, mode) for mode in ("full", "rows_only", "set_checked")}
+    result["schema_limit_s"] = round(seconds["full"], 3)
+    result["schema_limit_rows_per_s"] = round(table_rows / seconds["full"])
+    result["ratio_to_schema_limit"] = round(result["load_table_rows_per_s"] / result["schema_limit_rows_per_s"], 3)
+    result["schema_rows_only_s"] = round(seconds["rows_only"], 3)
+    result["schema_set_checked_with_marts_s"] = round(seconds["set_checked"], 3)
+    result["schema_storage_over_rows_only"] = round(seconds["set_checked"] / seconds["rows_only"], 3)
+    result["ratio_to_set_checked_storage"] = round(seconds["set_checked"] / first, 3)
+    if with_peers:
+        progress("peers writing the same rows (pandas to_sql, SQLAlchemy Core)")
+        peer_s = peers(server_url, url)
+        result["peer_rows_per_s"] = {p: round(table_rows / s) for p, s in peer_s.items()}
+        result["ratio_to_peer"] = {p: round(result["load_table_rows_per_s"] / r, 3)
+                                   for p, r in result["peer_rows_per_s"].items()}

@@ -184,6 +184,17 @@ def seeds_copy(tmp_path) -> Path:
     return dest
 
 
+def make_seed_set(dest: Path, n: int, variant: int = 0) -> Path:
+    """`n` small valid articles (one figure each, facts files in the curator's YAML) from the
+    bench's generator (etl/synthetic.py), ids synthetic-0000000 on. `variant` changes every third
+    article's figures (same ids), so loading variant 1 over variant 0 updates, deletes and inserts
+    fact rows."""
+    from etl.synthetic import write_seed_set
+
+    write_seed_set(dest, n, per_article=1, variant=variant, entity_format="yaml", prefix="synthetic")
+    return dest
+
+
 def query(url: str, statement: str, params: tuple = ()) -> list[tuple]:
     with psycopg.connect(url) as conn:
         return conn.execute(statement, params).fetchall()

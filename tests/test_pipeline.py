@@ -10,8 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from conftest import ROOT, SEEDS, create_database, critmin, drop_database, query
-from synthetic import make_seed_set
+from conftest import ROOT, SEEDS, create_database, critmin, drop_database, make_seed_set, query
 
 from etl import pipeline
 
@@ -178,9 +177,9 @@ def _without_load_times(snapshot: dict[str, list[tuple]]) -> dict[str, list[tupl
 def _with_problems(seeds: Path) -> Path:
     """A synthetic seed set with one article whose quote is not in its text and one unreadable file."""
     make_seed_set(seeds, 23)
-    bad = seeds / "entities" / "synthetic-00005.yaml"
-    bad.write_text(bad.read_text().replace("evidence: up to", "evidence: nearly"))
-    (seeds / "entities" / "synthetic-00011.yaml").write_text("article: synthetic-00011\nparties: [unclosed\n")
+    bad = seeds / "entities" / "synthetic-0000005.yaml"
+    bad.write_text(bad.read_text().replace("Tranche 1:", "Lot 1:"))
+    (seeds / "entities" / "synthetic-0000011.yaml").write_text("article: synthetic-0000011\nparties: [unclosed\n")
     return seeds
 
 
@@ -198,10 +197,10 @@ def test_parallel_workers_load_exactly_what_one_process_loads(server_url, templa
             drop_database(server_url, url.rsplit("/", 1)[1])
     assert outcomes[0] == outcomes[1]
     snapshot, problems, accepted, rejected, _ = outcomes[0]
-    assert accepted == 21 and rejected == ["synthetic-00005", "synthetic-00011"]
+    assert accepted == 21 and rejected == ["synthetic-0000005", "synthetic-0000011"]
     assert len(snapshot["article"]) == 21 and len(snapshot["volume"]) == 21
-    assert any("entities/synthetic-00005.yaml" in p and "evidence not found" in p for p in problems)
-    assert any("entities/synthetic-00011.yaml" in p and "malformed YAML" in p for p in problems)
+    assert any("entities/synthetic-0000005.yaml" in p and "evidence not found" in p for p in problems)
+    assert any("entities/synthetic-0000011.yaml" in p and "malformed YAML" in p for p in problems)
 
 
 def test_json_facts_file_loads_like_its_yaml_twin(server_url, template_db, tmp_path):
@@ -224,22 +223,24 @@ def test_json_facts_file_loads_like_its_yaml_twin(server_url, template_db, tmp_p
 
 def test_json_facts_file_with_a_repeated_key_is_rejected(db, tmp_path):
     seeds = make_seed_set(tmp_path / "seeds", 2)
-    (seeds / "entities" / "synthetic-00001.yaml").write_text(
-        '{"article": "synthetic-00001", "parties": [], "parties": []}')
+    (seeds / "entities" / "synthetic-0000001.yaml").write_text(
+        '{"article": "synthetic-0000001", "parties": [], "parties": []}')
     result = critmin("load", "--seeds", str(seeds), env={"DATABASE_URL": db})
     assert result.returncode == 1
-    assert "entities/synthetic-00001.yaml" in result.stderr and "duplicate key 'parties'" in result.stderr
-    assert query(db, "select article_id from core.article") == [("synthetic-00000",)]
+    assert "entities/synthetic-0000001.yaml" in result.stderr and "duplicate key 'parties'" in result.stderr
+    assert query(db, "select article_id from core.article") == [("synthetic-0000000",)]
 
 
 def test_copy_text_keeps_backslashes_tabs_and_line_breaks(db, tmp_path):
     """Fact rows are rendered to COPY text in worker processes: escapes must round-trip exactly."""
     seeds = make_seed_set(tmp_path / "seeds", 1)
     quote = "Korea Zinc\\t said \\\\N\tthen\r\n고려아연 ✓ C:\\new\\rare"
-    article = seeds / "articles" / "synthetic-00000.md"
+    article = seeds / "articles" / "synthetic-0000000.md"
     article.write_text(article.read_text() + f"\n{quote}\n")
-    entity = seeds / "entities" / "synthetic-00000.yaml"
-    entity.write_text(entity.read_text().replace("parties:\n", f"parties:\n  - {{name: Korea Zinc, evidence: {json.dumps(quote)}}}\n", 1))
+    entity = seeds / "entities" / "synthetic-0000000.yaml"
+    facts = yaml.safe_load(entity.read_text())
+    facts["parties"].insert(0, {"name": "Korea Zinc", "evidence": quote})
+    entity.write_text(yaml.safe_dump(facts, allow_unicode=True, sort_keys=False))
     report = pipeline.load(db, seeds, "test")
     assert not report.problems, [p.line() for p in report.problems]
     assert query(db, "select quote from core.evidence where quote like %s", ("Korea Zinc\\\\t%",)) == [(quote,)]
@@ -252,7 +253,7 @@ def test_sparse_changes_are_found_and_loaded_in_small_handouts(server_url, templ
     urls = [create_database(server_url, f"critmin_sparse_{i}_{uuid.uuid4().hex[:6]}", template=template_db) for i in (0, 1)]
     try:
         assert not pipeline.load(urls[0], seeds, "test", workers=2, chunk_size=2).problems
-        for aid in ("synthetic-00003", "synthetic-00027"):
+        for aid in ("synthetic-0000003", "synthetic-0000027"):
             shutil.copy(changed / "articles" / f"{aid}.md", seeds / "articles" / f"{aid}.md")
             shutil.copy(changed / "entities" / f"{aid}.yaml", seeds / "entities" / f"{aid}.yaml")
         report = pipeline.load(urls[0], seeds, "test", workers=2, chunk_size=2)

@@ -21,10 +21,9 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-from conftest import ROOT, SEEDS, create_database, drop_database, query
+from conftest import ROOT, SEEDS, create_database, drop_database, make_seed_set, query
 from conftest import critmin as _critmin
 from psycopg import sql
-from synthetic import make_seed_set
 
 from etl.db.models import metadata
 from etl.load.write import LOAD_LOCK_KEY

@@ -54,6 +54,15 @@ class _Work:
         facts = render_facts(accepted) if self.render else None
         return _ChunkResult(accepted, facts, part.problems, part.dropped, part.rejected_ids)
 
+    def digests(self, stems: list[str]) -> list[str | None]:
+        """The content hash of each article's files (None: unreadable, the worker that prepares
+        it reports why)."""
+        out = []
+        for stem in stems:
+            read = _read_and_hash(stem, self.index, self.auto, self.reference_digest, [])
+            out.append(read[0] if read is not None else None)
+        return out
+
 
 # Set in each forked worker by its initializer (fork passes `work` without pickling it).
 _WORKER_WORK: _Work | None = None
@@ -72,6 +81,14 @@ def _worker_init(work: _Work) -> None:
 def _prepare_in_worker(stems: list[str]) -> _ChunkResult:
     assert _WORKER_WORK is not None
     return _WORKER_WORK.prepare_chunk(stems)
+
+
+def _hash_in_worker(stems: list[str]) -> list[str | None]:
+    assert _WORKER_WORK is not None
+    return _WORKER_WORK.digests(stems)
+
+
+HASH_BATCH = 1000  # stored articles hashed per task when a reload hands the hashing to the workers
 
 
 def resolve_workers(workers: int | None) -> int:
@@ -142,14 +159,13 @@ class ChunkPool:
         before are counted and skipped here, before any parsing, so a reload with few changes
         hands the workers a few fuller chunks rather than many nearly empty ones (and still
         hands them out while it goes on hashing)."""
-        work, size = self.work, self.chunk_size
-        assert work is not None
+        size = self.chunk_size
         stems = sorted(self.index.articles)
+        digests = self._stored_digests([stem for stem in stems if stem in known])
         part: list[str] = []
         scanned_since = 0  # articles scanned since the first one in `part`
         for n, stem in enumerate(stems, 1):
-            read = _read_and_hash(stem, self.index, work.auto, work.reference_digest, []) if stem in known else None
-            if read is not None and read[0] == known[stem]:
+            if stem in known and next(digests) == known[stem]:
                 self.report.counts.articles_unchanged += 1
             else:
                 part.append(stem)  # new, changed, or unreadable (the worker reports why)
@@ -158,6 +174,18 @@ class ChunkPool:
             if part and (len(part) == size or n == len(stems) or scanned_since >= 10 * size):
                 yield part, n
                 part, scanned_since = [], 0
+
+
+    def _stored_digests(self, stored: list[str]) -> Iterator[str | None]:
+        """The content hashes of the stored articles, in order: hashed by the workers (in
+        batches, reading files in parallel) when there is a pool, else here."""
+        assert self.work is not None
+        if self.pool is None:
+            yield from self.work.digests(stored)
+            return
+        batches = [stored[i:i + HASH_BATCH] for i in range(0, len(stored), HASH_BATCH)]
+        for digests in self.pool.imap(_hash_in_worker, batches):
+            yield from digests
 
 
 def _bounded(pool: Pool, tasks: Iterator[_Task], in_flight: int) -> Iterator[tuple[_Task, _ChunkResult]]:

@@ -26,7 +26,9 @@ roles as (
         agreement_parties.agreement_id,
         agreement_parties.party_id,
         agreement_parties.role,
-        count(distinct agreement_parties.article_id) as source_count
+        -- (agreement, party, role, article) is the primary key: each row is
+        -- one distinct article
+        count(*) as source_count
     from agreement_parties
     group by 1, 2, 3
 
@@ -43,10 +45,13 @@ final as (
         roles.role,
         agreements.title as agreement_title,
         roles.source_count
+    -- every role has its party and agreement (not-null foreign keys), so
+    -- left joins return the same rows as inner joins and let PostgreSQL skip
+    -- a join whose columns a query does not read
     from roles
-    inner join parties
+    left join parties
         on roles.party_id = parties.party_id
-    inner join agreements
+    left join agreements
         on roles.agreement_id = agreements.agreement_id
 
 )

@@ -2,7 +2,7 @@ create or replace view reporting.timeline as
 
 with
 
-statuses as (
+statuses as not materialized (
 
     select * from core.agreement_status
 
@@ -14,7 +14,7 @@ agreements as (
 
 ),
 
-articles as (
+articles as not materialized (
 
     select * from core.article
 
@@ -32,28 +32,41 @@ lifecycle_events as (
 
 ),
 
-status_history as (
+status_articles as not materialized (
 
+    -- computed in each branch that reads it (a stored copy would be written
+    -- out whole, whatever columns a query reads)
     select
         statuses.agreement_id,
         statuses.article_id,
         statuses.status,
         statuses.announced_on,
         statuses.evidence_id,
-        -- a date known only to the month or year is shown at its lower bound
-        -- when the article gives one (never before the events it reports)
-        greatest(
-            articles.published_on, articles.published_not_before
-        ) as published_on,
-        articles.published_precision,
         articles.title as article_title,
-        articles.publisher,
-        lag(statuses.status) over (
-            partition by statuses.agreement_id
-            order by articles.published_on nulls last, articles.article_id
-        ) as previous_status
+        articles.publisher
     from statuses
     inner join articles
+        on statuses.article_id = articles.article_id
+
+),
+
+status_history as (
+
+    -- the status each article reports and the one the article before it
+    -- reported (only the columns the window needs: a narrow sort)
+    select
+        statuses.agreement_id,
+        statuses.article_id,
+        statuses.status,
+        statuses.evidence_id,
+        lag(statuses.status) over (
+            partition by statuses.agreement_id
+            order by articles.published_on nulls last, statuses.article_id
+        ) as previous_status
+    -- every status has its article (a not-null foreign key), so a left join
+    -- returns the same rows and is skipped when the window is not read
+    from statuses
+    left join articles
         on statuses.article_id = articles.article_id
 
 ),
@@ -61,54 +74,64 @@ status_history as (
 events as (
 
     select
-        status_history.announced_on as event_on,
-        'announced' as event_type,
-        'day' as date_precision,
+        status_articles.announced_on as event_on,
+        -- every branch gives the same column types, so that PostgreSQL plans
+        -- each branch on its own and computes only the columns a query reads
+        'announced'::text as event_type,
+        'day'::text as date_precision,
         false as is_status_change,
-        status_history.agreement_id,
-        status_history.article_id,
-        status_history.article_title,
-        status_history.publisher,
-        status_history.status,
-        status_history.evidence_id
-    from status_history
-    where status_history.announced_on is not null
+        status_articles.agreement_id,
+        status_articles.article_id,
+        status_articles.article_title,
+        status_articles.publisher,
+        status_articles.status,
+        status_articles.evidence_id
+    from status_articles
+    where status_articles.announced_on is not null
 
     union all
 
     select
-        status_history.published_on as event_on,
-        'status_reported' as event_type,
-        status_history.published_precision as date_precision,
+        -- a date known only to the month or year is shown at its lower bound
+        -- when the article gives one (never before the events it reports)
+        greatest(
+            articles.published_on, articles.published_not_before
+        ) as event_on,
+        'status_reported'::text as event_type,
+        articles.published_precision::text as date_precision,
         coalesce(
             status_history.previous_status <> status_history.status, true
         ) as is_status_change,
         status_history.agreement_id,
         status_history.article_id,
-        status_history.article_title,
-        status_history.publisher,
+        articles.title as article_title,
+        articles.publisher,
         status_history.status,
         status_history.evidence_id
+    -- every status has its article (a not-null foreign key): a left join
+    -- returns the same rows and is skipped when its columns are not read
     from status_history
+    left join articles
+        on status_history.article_id = articles.article_id
 
     union all
 
     select
         lifecycle_events.event_on,
-        lifecycle_events.lifecycle_event as event_type,
-        lifecycle_events.event_precision as date_precision,
+        lifecycle_events.lifecycle_event::text as event_type,
+        lifecycle_events.event_precision::text as date_precision,
         false as is_status_change,
         lifecycle_events.agreement_id,
         lifecycle_events.article_id,
-        status_history.article_title,
-        status_history.publisher,
-        status_history.status,
+        status_articles.article_title,
+        status_articles.publisher,
+        status_articles.status,
         lifecycle_events.evidence_id
     from lifecycle_events
-    left join status_history
+    left join status_articles
         on
-            lifecycle_events.agreement_id = status_history.agreement_id
-            and lifecycle_events.article_id = status_history.article_id
+            lifecycle_events.agreement_id = status_articles.agreement_id
+            and lifecycle_events.article_id = status_articles.article_id
 
 ),
 
