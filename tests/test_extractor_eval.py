@@ -143,10 +143,16 @@ NO_PARTY = [
 ]
 
 
+def found_parties(r):
+    """Every organisation the extractor found: parties of its deals and parties only mentioned."""
+    return [*r["parties"], *r["mentioned_parties"]]
+
+
 @pytest.mark.parametrize("text", NO_PARTY)
 def test_ambiguous_aliases_do_not_fire_without_context(text):
     language = "ko" if any("가" <= c <= "힣" for c in text) else "en"
-    assert extract_article(({"language": language}, text))["parties"] == []
+    r = extract_article(({"language": language}, text))
+    assert r["parties"] == [] and r["mentioned_parties"] == []
 
 
 @pytest.mark.parametrize("text,names", [
@@ -157,7 +163,7 @@ def test_ambiguous_aliases_do_not_fire_without_context(text):
 ])
 def test_acting_governments_are_parties(text, names):
     language = "ko" if any("가" <= c <= "힣" for c in text) else "en"
-    assert [p["name"] for p in extract_article(({"language": language}, text))["parties"]] == names
+    assert [p["name"] for p in found_parties(extract_article(({"language": language}, text)))] == names
 
 
 # ------------------------------------------------------------------------------ unknown organisations
@@ -166,7 +172,7 @@ def test_acting_governments_are_parties(text, names):
 def test_unknown_korean_and_english_organisations():
     ko = extract_article(({"language": "ko"}, "가나다케미칼은 호주 광산업체 라마바리소시스(Ramaba Resources)와 "
                                                "수산화리튬 장기 공급 계약을 체결했다."))
-    names = {p["name"] for p in ko["parties"]}
+    names = {p["name"] for p in found_parties(ko)}
     assert {"가나다케미칼", "Ramaba Resources"} <= names
     assert "수산화리튬" not in names  # a product, not a company
     en = extract_article(({"language": "en"}, "Quartzite Minerals (ASX: QZM), a Perth-based miner, agreed to sell "
