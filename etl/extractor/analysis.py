@@ -14,7 +14,7 @@ from etl.extractor.agreements import (
     _merge_agreements,
 )
 from etl.extractor.lexicon import ExtractionLexicon
-from etl.extractor.model import _Result
+from etl.extractor.model import _Result, _Sentence
 from etl.extractor.parties import _find_parties, _subject
 from etl.extractor.patterns import (
     _case_ok,
@@ -97,6 +97,14 @@ def _find_triggers(body: str, L: ExtractionLexicon, pspans: list[tuple[int, int]
     return sorted((s, e, "investment" if k in buying and stake.match(body, e) else k) for s, e, k in triggers)
 
 
+def _spans_with(sentences: list[_Sentence], starts: list[int], positions: list[int]) -> list[tuple[int, int]]:
+    """The (start, end) of the sentences holding any of the positions, in order."""
+    if not sentences:
+        return []
+    hit = sorted({_sentence_at(starts, p) for p in positions})
+    return [(sentences[i].start, sentences[i].end) for i in hit]
+
+
 def _index_by_sentence(sent_starts: list[int], signals: Mapping[str, list[Any]]) -> dict[str, list[list[Any]]]:
     """Per-sentence lists of each kind of signal (p, m, t, s, q, per)."""
     by_sent: dict[str, list[list[Any]]] = {k: [[] for _ in sent_starts] for k in signals}
@@ -120,14 +128,20 @@ def _analyse(body: str, meta: Mapping[str, Any], L: ExtractionLexicon) -> _Resul
     pspans = [(m.start, m.end) for m in mentions]
     pstarts = [m.start for m in mentions]
     minerals = _find_minerals(body, L, pspans, pstarts)
+    triggers = _find_triggers(body, L, pspans, pstarts)
+    figures = quantities.parse_quantities(body, L.units)
+    # statuses, periods and products are read only where a deal or a figure is (the scans cost)
+    deal_spans = _spans_with(sentences, sent_starts, [t[0] for t in triggers])
+    fact_spans = _spans_with(sentences, sent_starts, [t[0] for t in triggers] + [q.start for q in figures])
     by_sent = _index_by_sentence(sent_starts, {
-        "p": mentions, "m": minerals, "t": _find_triggers(body, L, pspans, pstarts),
-        "s": [(m.start(), L.status_of.get(alias_key(m.group()))) for m in L.status_re.finditer(body)],
-        "q": quantities.parse_quantities(body, L.units),
-        "per": quantities.find_periods(body, published_on, L.units)})
+        "p": mentions, "m": minerals, "t": triggers,
+        "s": [(m.start(), L.status_of.get(alias_key(m.group())))
+              for a, b in deal_spans for m in L.status_re.finditer(body, a, b)],
+        "q": figures, "per": quantities.find_periods(body, published_on, L.units, fact_spans)})
     res = _Result(body, dict(meta), language, published_on, sentences, mentions, party_info,
                   aliases, minerals, [], [], sent_starts, L.units)
-    res.products = [(m.start(), m.end(), L.product_of[m.group().lower()]) for m in L.product_re.finditer(body)]
+    res.products = [(m.start(), m.end(), L.product_of[m.group().lower()])
+                    for a, b in fact_spans for m in L.product_re.finditer(body, a, b)]
     topic: list[str | None] = [None] * len(sentences)
     vol_minerals: list[list[str]] = [[] for _ in sentences]
     for i, sent in enumerate(sentences):

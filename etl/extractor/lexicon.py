@@ -141,8 +141,9 @@ def load_extraction_lexicon(seeds_dir: str | Path | None = None) -> ExtractionLe
         product_of=product_of,
         org_suffix_words=frozenset(str(w) for k in ("government_suffixes_en", "research_suffixes_en", "company_suffixes_en")
                                    for w in data["org_patterns"][k]),
-        # no \A: match(body, pos) anchors at pos, \A only at the start of the body
-        stake_re=re.compile(r"[^.;\n]{0,40}?(?:" + _words_re(data["stake_words"]) + ")", re.IGNORECASE), alias_norms=list(alias_norm_pid),
+        # no \A: match(body, pos) anchors at pos, \A only at the start of the body; a decimal
+        # point ("9.9 percent") is no sentence end
+        stake_re=re.compile(r"(?:[^.;\n]|\.(?=\d)){0,40}?(?:" + _words_re(data["stake_words"]) + ")", re.IGNORECASE), alias_norms=list(alias_norm_pid),
         alias_norm_pid=alias_norm_pid, data=data, **_context_matchers(data),
     )
 
