@@ -98,9 +98,10 @@ def _goods_in(v: _SentenceView) -> bool:
 
 
 def _examples(v: _SentenceView, a: int, b: int) -> set[int]:
-    """Starts of mentions listed as examples ("companies including X and Y") in a clause."""
+    """Starts of mentions listed as examples ("companies including X and Y") in a clause; in a
+    sentence that says a deal was signed they are its parties ("signed with firms including X")."""
     m = v.L.example_re.search(v.res.body, a, b)
-    if not m:
+    if not m or v.status == "signed":
         return set()
     return {x.start for x in v.by_sent["p"][v.i] if m.end() <= x.start < b}
 

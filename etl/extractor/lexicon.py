@@ -80,6 +80,7 @@ class ExtractionLexicon:
     deal_anaphora_re: re.Pattern[str] = re.compile(r"(?!)")
     example_re: re.Pattern[str] = re.compile(r"(?!)")
     context_noun_re: re.Pattern[str] = re.compile(r"(?!)")
+    capacity_re: re.Pattern[str] = re.compile(r"(?!)")
     forecast_re: re.Pattern[str] = re.compile(r"(?!)")
     relative_re: re.Pattern[str] = re.compile(r"(?!)")
     data: dict[str, Any] = field(default_factory=dict)
@@ -159,6 +160,7 @@ def _context_matchers(data: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         "deal_anaphora_re": re.compile(r"\W*(?:" + _words_re(data["deal_anaphora"]) + r")(?![A-Za-z])", re.IGNORECASE),
         "example_re": re.compile(words(data["example_markers_en"]), re.IGNORECASE),
         "context_noun_re": re.compile(words(c["nouns"]), re.IGNORECASE),
+        "capacity_re": re.compile(words(c["capacity"]), re.IGNORECASE),
         "forecast_re": re.compile(words(c["forecast"]), re.IGNORECASE),
         "relative_re": re.compile(words(c["relative"]), re.IGNORECASE),
     }

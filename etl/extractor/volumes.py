@@ -77,31 +77,44 @@ def _volumes_of_sentence(res: _Result, i: int, by_sent: dict[str, list[list[Any]
                 res.volumes.append(_Volume(low, mn, i, pstart, pend, ptext, context=context))
 
 
-_CUE_GAP = re.compile(r"[^,.;:()\d]{0,16}\Z")
-
-
 def _context_of(body: str, q: quantities.Quantity, sent: _Sentence, by_sent: dict[str, list[list[Any]]],
                 i: int, L: ExtractionLexicon) -> str | None:
     """Why a mass or money figure describes the market, a resource or a plant, not a deal term
-    (None for a deal figure): a context noun right before it in its clause ("resource estimate of
-    156Mt", "수요가 405만톤"), or a forecast in a sentence without a deal trigger."""
+    (None for a deal figure): extraction.yaml ``context_figures``."""
     if q.measure not in ("mass", "money"):
         return None
-    a, _b = sent.clauses[_clause_of(sent, q.start)]
+    a, b = sent.clauses[_clause_of(sent, q.start)]
+    cue = _cue_before(body, q, a, by_sent, i, L.context_noun_re, L)
+    if cue:
+        return f"{cue!r} right before it: the market, a resource or a plant"
+    cue = _cue_before(body, q, a, by_sent, i, L.capacity_re, L)
+    plant_deal = any(a <= t[0] < b and t[2] in L.data["context_figures"]["capacity_deals"] for t in by_sent["t"][i])
+    if cue and not plant_deal:
+        return f"{cue!r} right before it: the capacity of a plant or project, not a deal term"
+    if not by_sent["t"][i] and not by_sent["p"][i] and q.measure == "mass":
+        m = L.forecast_re.search(body, sent.start, sent.end)
+        if m:
+            return f"a forecast ({m.group()!r}) in a sentence naming no deal and no party"
+    return None
+
+
+_CUE_GAP = re.compile(r"[^,.;:()\d]{0,24}\Z")
+
+
+def _cue_before(body: str, q: quantities.Quantity, a: int, by_sent: dict[str, list[list[Any]]], i: int,
+                rx: re.Pattern[str], L: ExtractionLexicon) -> str | None:
+    """The cue word ending a few words before the figure in its clause (not inside a name, no other
+    figure and no "대비"/"share of" between them)."""
     lo = max(a, q.start - 40)
     before = body[lo:q.start]
     names = [(m.start - lo, m.end - lo) for m in by_sent["p"][i]]
-    nouns = [m for m in L.context_noun_re.finditer(before)
-             if not any(s < m.end() and m.start() < e for s, e in names)]  # not "… Resources" in a name
-    if nouns:
-        gap = before[nouns[-1].end():]
-        others = any(lo + nouns[-1].end() <= o.start < q.start for o in by_sent["q"][i])
-        if _CUE_GAP.match(gap) and not others and not L.relative_re.search(gap):
-            return f"{nouns[-1].group().strip()!r} right before it: the market, a resource or a plant"
-    if not by_sent["t"][i] and q.measure == "mass":
-        m = L.forecast_re.search(body, sent.start, sent.end)
-        if m:
-            return f"a forecast ({m.group()!r}) in a sentence naming no deal"
+    cues = [m for m in rx.finditer(before) if not any(s < m.end() and m.start() < e for s, e in names)]
+    if not cues:
+        return None
+    gap = before[cues[-1].end():]
+    others = any(lo + cues[-1].end() <= o.start < q.start for o in by_sent["q"][i])
+    if _CUE_GAP.match(gap) and not others and not L.relative_re.search(gap):
+        return cues[-1].group().strip()
     return None
 
 
