@@ -89,6 +89,8 @@ def _refers_back(v: _SentenceView, clause: int, kind: str | None) -> bool:
     if own - set(target.parties):
         return False
     target.sentences.add(v.i)
+    if not target.minerals:  # "The agreement covers 12,000 t of lithium hydroxide": the deal's mineral
+        target.minerals.extend(dict.fromkeys(x[2] for x in v.by_sent["m"][v.i]))
     return True
 
 
