@@ -168,3 +168,24 @@ def periods_section() -> dict:
 
     with (resource_dir("seeds") / "reference" / "units.yaml").open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)["periods"]
+
+
+# ------------------------------------------------------------------------------ names, kinds, clauses
+
+
+def test_a_descriptor_still_names_across_a_short_aside():
+    r = _x("채굴 사업은 가나다케미칼과 라마바리소시스의 합작법인(JV) 오로라마이닝코가 맡는다.", "ko")
+    names = {p["name"] for p in [*r["parties"], *r["mentioned_parties"]]}
+    assert "오로라마이닝코" in names
+
+
+def test_acquiring_mining_rights_is_an_investment_but_owning_them_is_no_deal():
+    r = _x("가나다케미칼은 라마바리소시스와 계약을 맺고 리튬 광구의 조광권을 획득했다.", "ko")
+    assert [a["kind"] for a in r["agreements"]] == ["investment"]
+    assert _x("광업권 소유자는 라마바리소시스다.", "ko")["agreements"] == []
+
+
+def test_a_concessive_opening_phrase_is_its_own_clause():
+    r = _x("Despite Acme Metals's 60% stake in the JV with Beta Cells Inc, the US government has yet to "
+           "rule on the plant.")
+    assert {p["name"] for a in r["agreements"] for p in a["parties"]} == {"Acme Metals", "Beta Cells Inc"}

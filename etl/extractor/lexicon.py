@@ -83,6 +83,7 @@ class ExtractionLexicon:
     capacity_re: re.Pattern[str] = re.compile(r"(?!)")
     forecast_re: re.Pattern[str] = re.compile(r"(?!)")
     relative_re: re.Pattern[str] = re.compile(r"(?!)")
+    clause_lead_re: re.Pattern[str] = re.compile(r"(?!)")
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -163,6 +164,7 @@ def _context_matchers(data: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         "capacity_re": re.compile(words(c["capacity"]), re.IGNORECASE),
         "forecast_re": re.compile(words(c["forecast"]), re.IGNORECASE),
         "relative_re": re.compile(words(c["relative"]), re.IGNORECASE),
+        "clause_lead_re": re.compile(r"(?:" + _words_re(data["clause_lead_en"]) + r")\b[^,;]{3,200}?,(?=\s)", re.IGNORECASE),
     }
 
 
