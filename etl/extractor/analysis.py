@@ -80,17 +80,18 @@ def _find_minerals(body: str, L: ExtractionLexicon, pspans: list[tuple[int, int]
     return minerals
 
 
-def _find_triggers(body: str, L: ExtractionLexicon, pspans: list[tuple[int, int]],
-                   pstarts: list[int]) -> list[tuple[int, int, str]]:
-    triggers: list[tuple[int, int, str]] = []
-    for m in L.trigger_re.finditer(body):
-        kind = L.trigger_kind.get(alias_key(m.group()))
-        if kind and not _overlaps(m.start(), m.end(), pspans, pstarts):
-            triggers.append((m.start(), m.end(), kind))
+def _trigger_words(body: str, L: ExtractionLexicon) -> list[tuple[int, int, str | None]]:
+    """Every trigger word of the body with its kind (one scan, read by the party finder too)."""
+    raw: list[tuple[int, int, str | None]] = [(m.start(), m.end(), L.trigger_kind.get(alias_key(m.group())))
+                                            for m in L.trigger_re.finditer(body)]
     for rx, kind in L.gap_triggers:
-        for m in rx.finditer(body):
-            if not _overlaps(m.start(), m.end(), pspans, pstarts):
-                triggers.append((m.start(), m.end(), kind))
+        raw += [(m.start(), m.end(), kind) for m in rx.finditer(body)]
+    return raw
+
+
+def _find_triggers(body: str, L: ExtractionLexicon, pspans: list[tuple[int, int]], pstarts: list[int],
+                   raw: list[tuple[int, int, str | None]]) -> list[tuple[int, int, str]]:
+    triggers = [(s, e, k) for s, e, k in raw if k and not _overlaps(s, e, pspans, pstarts)]
     stake = L.stake_re
     buying = {"offtake", "supply_contract", "supply_plan"}
     # "will buy up to 9.9 percent stake": buying a stake is an investment
@@ -122,13 +123,15 @@ def _analyse(body: str, meta: Mapping[str, Any], L: ExtractionLexicon) -> _Resul
     language = meta.get("language") if meta.get("language") in ("ko", "en") else _detect_language(body)
     sentences = _split_sentences(body, L)
     sent_starts = [s.start for s in sentences]
-    mentions, unknown, aliases = _find_parties(body, L, sentences)
+    words = _trigger_words(body, L)
+    mentions, unknown, aliases = _find_parties(body, L, sentences, frozenset(
+        sentences[_sentence_at(sent_starts, w[0])].start for w in words) if sentences else frozenset())
     party_info = dict(L.parties)
     party_info.update(unknown)
     pspans = [(m.start, m.end) for m in mentions]
     pstarts = [m.start for m in mentions]
     minerals = _find_minerals(body, L, pspans, pstarts)
-    triggers = _find_triggers(body, L, pspans, pstarts)
+    triggers = _find_triggers(body, L, pspans, pstarts, words)
     figures = quantities.parse_quantities(body, L.units)
     # statuses, periods and products are read only where a deal or a figure is (the scans cost)
     deal_spans = _spans_with(sentences, sent_starts, [t[0] for t in triggers])
