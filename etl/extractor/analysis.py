@@ -49,14 +49,13 @@ def _coerce_text(text: Any) -> str:
 
 
 _HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _detect_language(text: str) -> str:
-    """:func:`etl.transform.detect_language` counted by regex (the same rule, several times faster):
+    """:func:`etl.transform.detect_language` counted in C (the same rule, several times faster):
     Korean when more than 30% of the letters in the first 4,000 characters are Hangul."""
     head = text[:4000]
-    letters = len(_LETTER.findall(head))
+    letters = sum(map(str.isalpha, head))  # str.isalpha, as detect_language, counted in C
     return "ko" if letters and len(_HANGUL_SYLLABLE.findall(head)) / letters > 0.3 else "en"
 
 
