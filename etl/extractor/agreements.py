@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -89,6 +89,10 @@ def _refers_back(v: _SentenceView, clause: int, kind: str | None) -> bool:
     if own - set(target.parties):
         return False
     target.sentences.add(v.i)
+    if not target.directed and target.kind in v.L.data["supply_direction"]["kinds"] and v.subj in target.parties:
+        roles, directed = _roles(v, target.kind, list(target.parties), None, clause)
+        if directed:  # "이 공급계약에 따라 A는 B로부터 … 사들인다": the direction the deal lacked
+            _take_direction(target, replace(target, parties=roles))
     if not target.minerals:  # "The agreement covers 12,000 t of lithium hydroxide": the deal's mineral
         target.minerals.extend(dict.fromkeys(x[2] for x in v.by_sent["m"][v.i]))
     return True
@@ -248,12 +252,12 @@ def _merge_agreements(res: _Result, L: ExtractionLexicon) -> None:
                     target = prev
                     break
                 continue
-            if (ag.kind in L.data["supply_direction"]["kinds"] and prev.directed == ag.directed
-                    and _other_buyers(prev, ag)):
-                continue  # the same seller's deals with different buyers stay apart (unless one
-                # of them has no stated direction: then the other tells it)
             a, b = set(prev.parties), set(ag.parties)
             nested = bool(a and b and (a <= b or b <= a))
+            if (ag.kind in L.data["supply_direction"]["kinds"] and _other_buyers(prev, ag)
+                    and (prev.directed == ag.directed or not nested)):
+                continue  # the same seller's deals with different buyers stay apart (unless one
+                # has no stated direction and the other names no new party: the same deal again)
             gov_only = not _non_gov(a, info) or not _non_gov(b, info)
             if _non_gov(a & b, info) or (nested and (not gov_only or prev.minerals == ag.minerals
                                                       or (ag.kind in L.generic and not prev.identity))):
