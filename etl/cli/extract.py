@@ -48,6 +48,8 @@ def _table(result: dict) -> str:
              "", "parties:"]
     for p in result["parties"]:
         lines.append(f"  {p['name']:<45} {p['type'] or '-':<18} {p['country'] or '-':<3} {', '.join(p['aliases'][:4])}")
+    mentioned = ", ".join(p["name"] for p in result.get("mentioned_parties", []))
+    lines += ["", "mentioned only (in no deal): " + (mentioned or "-")]
     lines += ["", "minerals: " + (", ".join(result["minerals"]) or "-"), "", "agreements:"]
     for g in result["agreements"]:
         parties = "; ".join(f"{p['name']} ({p['role']})" for p in g["parties"])
@@ -59,6 +61,9 @@ def _table(result: dict) -> str:
         period = f"{v['period_start'] or '…'} – {v['period_end'] or '…'}" if v["period_start"] or v["period_end"] else "-"
         lines.append(f"  {v['mineral'] or '-':<18} {v['quantity']:>18,.2f} {v['unit']:<5} {v['measure']:<6} {v['bound']:<9}"
                      f" {'per year' if v['per_year'] else '':<8} {period}  \u201c{v['evidence']}\u201d [{v['start']}:{v['end']}]")
+    lines += ["", "context figures (market, resource, plant; no deal term):"]
+    for v in result.get("context_figures", []):
+        lines.append(f"  {v['quantity']:>18,.2f} {v['unit']:<5} \u201c{v['evidence']}\u201d [{v['start']}:{v['end']}]  {v['why']}")
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ from etl.extractor.agreements import (
     _merge_agreements,
 )
 from etl.extractor.lexicon import ExtractionLexicon
-from etl.extractor.model import _Result
+from etl.extractor.model import _Result, _Sentence
 from etl.extractor.parties import _find_parties, _subject
 from etl.extractor.patterns import (
     _case_ok,
@@ -50,7 +50,6 @@ def _coerce_text(text: Any) -> str:
 
 
 
-
 def _article_date(meta: Mapping[str, Any]) -> date | None:
     try:
         return as_date(meta.get("published_on"))
@@ -71,21 +70,30 @@ def _find_minerals(body: str, L: ExtractionLexicon, pspans: list[tuple[int, int]
     return minerals
 
 
-def _find_triggers(body: str, L: ExtractionLexicon, pspans: list[tuple[int, int]],
-                   pstarts: list[int]) -> list[tuple[int, int, str]]:
-    triggers: list[tuple[int, int, str]] = []
-    for m in L.trigger_re.finditer(body):
-        kind = L.trigger_kind.get(alias_key(m.group()))
-        if kind and not _overlaps(m.start(), m.end(), pspans, pstarts):
-            triggers.append((m.start(), m.end(), kind))
+def _trigger_words(body: str, L: ExtractionLexicon) -> list[tuple[int, int, str | None]]:
+    """Every trigger word of the body with its kind (one scan, read by the party finder too)."""
+    raw: list[tuple[int, int, str | None]] = [(m.start(), m.end(), L.trigger_kind.get(alias_key(m.group())))
+                                            for m in L.trigger_re.finditer(body)]
     for rx, kind in L.gap_triggers:
-        for m in rx.finditer(body):
-            if not _overlaps(m.start(), m.end(), pspans, pstarts):
-                triggers.append((m.start(), m.end(), kind))
+        raw += [(m.start(), m.end(), kind) for m in rx.finditer(body)]
+    return raw
+
+
+def _find_triggers(body: str, L: ExtractionLexicon, pspans: list[tuple[int, int]], pstarts: list[int],
+                   raw: list[tuple[int, int, str | None]]) -> list[tuple[int, int, str]]:
+    triggers = [(s, e, k) for s, e, k in raw if k and not _overlaps(s, e, pspans, pstarts)]
     stake = L.stake_re
     buying = {"offtake", "supply_contract", "supply_plan"}
     # "will buy up to 9.9 percent stake": buying a stake is an investment
     return sorted((s, e, "investment" if k in buying and stake.match(body, e) else k) for s, e, k in triggers)
+
+
+def _spans_with(sentences: list[_Sentence], starts: list[int], positions: list[int]) -> list[tuple[int, int]]:
+    """The (start, end) of the sentences holding any of the positions, in order."""
+    if not sentences:
+        return []
+    hit = sorted({_sentence_at(starts, p) for p in positions})
+    return [(sentences[i].start, sentences[i].end) for i in hit]
 
 
 def _index_by_sentence(sent_starts: list[int], signals: Mapping[str, list[Any]]) -> dict[str, list[list[Any]]]:
@@ -105,20 +113,28 @@ def _analyse(body: str, meta: Mapping[str, Any], L: ExtractionLexicon) -> _Resul
     language = meta.get("language") if meta.get("language") in ("ko", "en") else detect_language(body)
     sentences = _split_sentences(body, L)
     sent_starts = [s.start for s in sentences]
-    mentions, unknown, aliases = _find_parties(body, L, sentences)
+    words = _trigger_words(body, L)
+    mentions, unknown, aliases = _find_parties(body, L, sentences, frozenset(
+        sentences[_sentence_at(sent_starts, w[0])].start for w in words) if sentences else frozenset())
     party_info = dict(L.parties)
     party_info.update(unknown)
     pspans = [(m.start, m.end) for m in mentions]
     pstarts = [m.start for m in mentions]
     minerals = _find_minerals(body, L, pspans, pstarts)
+    triggers = _find_triggers(body, L, pspans, pstarts, words)
+    figures = quantities.parse_quantities(body, L.units)
+    # statuses, periods and products are read only where a deal or a figure is (the scans cost)
+    deal_spans = _spans_with(sentences, sent_starts, [t[0] for t in triggers])
+    fact_spans = _spans_with(sentences, sent_starts, [t[0] for t in triggers] + [q.start for q in figures])
     by_sent = _index_by_sentence(sent_starts, {
-        "p": mentions, "m": minerals, "t": _find_triggers(body, L, pspans, pstarts),
-        "s": [(m.start(), L.status_of.get(alias_key(m.group()))) for m in L.status_re.finditer(body)],
-        "q": quantities.parse_quantities(body, L.units),
-        "per": quantities.find_periods(body, published_on, L.units)})
+        "p": mentions, "m": minerals, "t": triggers,
+        "s": [(m.start(), L.status_of.get(alias_key(m.group())))
+              for a, b in deal_spans for m in L.status_re.finditer(body, a, b)],
+        "q": figures, "per": quantities.find_periods(body, published_on, L.units, fact_spans)})
     res = _Result(body, dict(meta), language, published_on, sentences, mentions, party_info,
                   aliases, minerals, [], [], sent_starts, L.units)
-    res.products = [(m.start(), m.end(), L.product_of[m.group().lower()]) for m in L.product_re.finditer(body)]
+    res.products = [(m.start(), m.end(), L.product_of[m.group().lower()])
+                    for a, b in fact_spans for m in L.product_re.finditer(body, a, b)]
     topic: list[str | None] = [None] * len(sentences)
     vol_minerals: list[list[str]] = [[] for _ in sentences]
     for i, sent in enumerate(sentences):

@@ -77,6 +77,13 @@ class ExtractionLexicon:
     seller_re: re.Pattern[str]
     alias_norms: list[str]
     alias_norm_pid: dict[str, str]
+    deal_anaphora_re: re.Pattern[str] = re.compile(r"(?!)")
+    example_re: re.Pattern[str] = re.compile(r"(?!)")
+    context_noun_re: re.Pattern[str] = re.compile(r"(?!)")
+    capacity_re: re.Pattern[str] = re.compile(r"(?!)")
+    forecast_re: re.Pattern[str] = re.compile(r"(?!)")
+    relative_re: re.Pattern[str] = re.compile(r"(?!)")
+    clause_lead_re: re.Pattern[str] = re.compile(r"(?!)")
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -136,9 +143,29 @@ def load_extraction_lexicon(seeds_dir: str | Path | None = None) -> ExtractionLe
         product_of=product_of,
         org_suffix_words=frozenset(str(w) for k in ("government_suffixes_en", "research_suffixes_en", "company_suffixes_en")
                                    for w in data["org_patterns"][k]),
-        stake_re=re.compile(r"\A[^.;\n]{0,40}?(?:" + _words_re(data["stake_words"]) + ")", re.IGNORECASE), alias_norms=list(alias_norm_pid),
-        alias_norm_pid=alias_norm_pid, data=data,
+        # no \A: match(body, pos) anchors at pos, \A only at the start of the body; a decimal
+        # point ("9.9 percent") is no sentence end
+        stake_re=re.compile(r"(?:[^.;\n]|\.(?=\d)){0,40}?(?:" + _words_re(data["stake_words"]) + ")", re.IGNORECASE), alias_norms=list(alias_norm_pid),
+        alias_norm_pid=alias_norm_pid, data=data, **_context_matchers(data),
     )
+
+
+def _context_matchers(data: dict[str, Any]) -> dict[str, re.Pattern[str]]:
+    """Deal anaphora, example markers and the cues of context figures (extraction.yaml)."""
+    c = data["context_figures"]
+
+    def words(ws: Any) -> str:
+        return r"(?<![A-Za-z])(?:" + _words_re(ws) + r")(?![A-Za-z])"
+
+    return {
+        "deal_anaphora_re": re.compile(r"\W*(?:" + _words_re(data["deal_anaphora"]) + r")(?![A-Za-z])", re.IGNORECASE),
+        "example_re": re.compile(words(data["example_markers_en"]), re.IGNORECASE),
+        "context_noun_re": re.compile(words(c["nouns"]), re.IGNORECASE),
+        "capacity_re": re.compile(words(c["capacity"]), re.IGNORECASE),
+        "forecast_re": re.compile(words(c["forecast"]), re.IGNORECASE),
+        "relative_re": re.compile(words(c["relative"]), re.IGNORECASE),
+        "clause_lead_re": re.compile(r"(?:" + _words_re(data["clause_lead_en"]) + r")\b[^,;]{3,200}?,(?=\s)", re.IGNORECASE),
+    }
 
 
 @lru_cache(maxsize=4)

@@ -40,6 +40,7 @@ class _Agreement:
     announced_on: date | None
     sentences: set[int] = field(default_factory=set)
     volumes: list[int] = field(default_factory=list)
+    directed: bool = False           # buyer and seller come from a verb or a marker, not the default
 
 
 @dataclass
@@ -51,6 +52,7 @@ class _Volume:
     period_end: date | None
     period_text: str | None
     agreement: int | None = None
+    context: str | None = None       # why the figure describes the market, a resource or a plant
 
 
 @dataclass

@@ -210,6 +210,15 @@ def _strip_particle(word: str, R: NameRules) -> str:
     return word[: m.start()] if m and m.start() >= 2 else word
 
 
+_ASIDE = re.compile(r"\s?[(（][^()（）]{1,12}[)）]\s?")
+
+
+def _adjacent(body: str, end: int, start: int) -> bool:
+    """Two Korean words next to each other: at most two characters apart, or a short aside
+    between them ("합작법인(JV) X": the descriptor still describes X)."""
+    return end + 2 >= start or bool(_ASIDE.fullmatch(body, end, start))
+
+
 def korean_names(body: str, R: NameRules, skip: list[tuple[int, int]], known: set[str],
                  deal_starts: frozenset[int] = frozenset()) -> list[Name]:
     """Korean candidates, checked by the analyser in one call. ``deal_starts``: the start offsets
@@ -218,7 +227,7 @@ def korean_names(body: str, R: NameRules, skip: list[tuple[int, int]], known: se
     words = [(m.start(), m.group()) for m in R.ko_word.finditer(body)]
     spans, starts = _span_index(skip)
     for k, (s, w) in enumerate(words):
-        prev = words[k - 1][1] if k > 0 and words[k - 1][0] + len(words[k - 1][1]) + 2 >= s else ""
+        prev = words[k - 1][1] if k > 0 and _adjacent(body, words[k - 1][0] + len(words[k - 1][1]), s) else ""
         if not (body[s + len(w):s + len(w) + 1] in ("(", "（") or R.suffix_any.search(w) or s in deal_starts
                 or (prev and (prev.endswith(R.descriptors_ko) or prev in known or prev in R.demonyms))
                 or (not w.isascii() and _LATIN.search(w))):

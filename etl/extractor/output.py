@@ -10,7 +10,7 @@ from typing import Any
 
 from etl.extractor.analysis import _analyse, _parse_input
 from etl.extractor.lexicon import ExtractionLexicon, lexicon_for
-from etl.extractor.model import _Result
+from etl.extractor.model import _Result, _Volume
 from etl.extractor.sentences import (
     _sentence_at,
 )
@@ -74,6 +74,7 @@ def _product_near(r: _Result, v: Any) -> str | None:
 def _to_json(r: _Result) -> dict[str, Any]:
     meta = r.meta
     pids = list(dict.fromkeys(m.pid for m in r.mentions))
+    in_deals = {p for ag in r.agreements for p in ag.parties}  # the others are only mentioned
     ags = []
     for ag in r.agreements:
         ags.append({
@@ -84,31 +85,60 @@ def _to_json(r: _Result) -> dict[str, Any]:
             "party_ids": list(ag.parties),
             "product": _product_in(r, ag.start, ag.end, ag.anchor),
         })
-    vols = []
-    seen: set[tuple[Any, ...]] = set()
-    for v in r.volumes:
-        key = (v.mineral, v.q.measure, v.q.quantity, v.q.unit)
-        if key in seen:
-            continue
-        seen.add(key)
-        vols.append({
-            "mineral": v.mineral, "measure": v.q.measure, "quantity": float(v.q.quantity),
-            "unit": v.q.unit, "bound": v.q.bound, "per_year": v.q.per_year,
-            "period_start": _iso(v.period_start), "period_end": _iso(v.period_end),
-            "evidence": v.q.text, "start": v.q.start, "end": v.q.end, "agreement": v.agreement,
-            "product": _product_near(r, v),
-        })
+    vols, context = _volumes_json(r)
     minerals: list[str] = []
     for ag in r.agreements:
         minerals += ag.minerals
-    minerals += [v.mineral for v in r.volumes if v.mineral]
+    minerals += [m for v in vols for m in v["minerals"]]
     title = meta.get("title")
     return {
         "article": {"title": title if isinstance(title, str) else None,
                     "published_on": _iso(r.published_on), "language": r.language},
-        "parties": [_party_json(r, p) for p in pids],
+        "parties": [_party_json(r, p) for p in pids if p in in_deals],
         "minerals": list(dict.fromkeys(minerals)),
         "agreements": ags,
         "volumes": vols,
+        "mentioned_parties": [_party_json(r, p) for p in pids if p not in in_deals],
         "mentioned_minerals": list(dict.fromkeys(x[2] for x in r.mineral_mentions)),
+        "context_figures": context,
     }
+
+
+def _why_context(v: _Volume) -> str | None:
+    if v.context is not None:
+        return v.context
+    if v.agreement is None and v.q.measure == "count":
+        return "a count that belongs to no deal"
+    return None
+
+
+def _volumes_json(r: _Result) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The deal figures and, apart, the figures that describe the market, a resource or a plant.
+    One item per figure (its minerals listed: "30% of the nickel and cobalt operation"); the same
+    figure repeated in the article is listed once."""
+    groups: dict[tuple[Any, ...], list[_Volume]] = {}
+    for v in r.volumes:
+        groups.setdefault((v.q.start, v.q.quantity, v.q.unit), []).append(v)
+    vols: list[dict[str, Any]] = []
+    context: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+    for vs in groups.values():
+        v = vs[0]
+        minerals = list(dict.fromkeys(x.mineral for x in vs if x.mineral))
+        key = (tuple(minerals), v.q.measure, v.q.quantity, v.q.unit)
+        if key in seen:
+            continue
+        seen.add(key)
+        item = {
+            "mineral": minerals[0] if minerals else None, "minerals": minerals, "measure": v.q.measure,
+            "quantity": float(v.q.quantity), "unit": v.q.unit, "bound": v.q.bound, "per_year": v.q.per_year,
+            "period_start": _iso(v.period_start), "period_end": _iso(v.period_end),
+            "evidence": v.q.text, "start": v.q.start, "end": v.q.end, "agreement": v.agreement,
+            "product": _product_near(r, v),
+        }
+        why = _why_context(v)
+        if why is None:
+            vols.append(item)
+        else:
+            context.append({**item, "why": why})
+    return vols, context

@@ -24,9 +24,11 @@ from etl.extractor.resolve import (
 from etl.extractor.sentences import _sentence_at
 
 
-def _find_parties(body: str, L: ExtractionLexicon, sentences: list[_Sentence]) -> tuple[list[_Mention], dict[str, PartyInfo], dict[str, list[str]]]:
+def _find_parties(body: str, L: ExtractionLexicon, sentences: list[_Sentence],
+                  deal_starts: frozenset[int]) -> tuple[list[_Mention], dict[str, PartyInfo], dict[str, list[str]]]:
     """Every party mention: reference aliases (checked in context), then organisations found
-    by pattern and by cue, merged into parties, every spelling looked for, then anaphora."""
+    by pattern and by cue, merged into parties, every spelling looked for, then anaphora.
+    ``deal_starts``: the start offsets of the sentences holding a trigger word."""
     starts = [s.start for s in sentences]
     lexical = _lexicon_mentions(body, L, sentences, starts)
     titlecase = _titlecase_spans(body, sentences)
@@ -38,8 +40,6 @@ def _find_parties(body: str, L: ExtractionLexicon, sentences: list[_Sentence]) -
     if _IS_HANGUL.search(body):
         country_words = {a["alias"]: L.parties[a["party_id"]].country for a in L.lex.rows["party_alias"]
                          if L.parties[a["party_id"]].type == "government"}
-        deal_starts = frozenset(x.start for x in sentences if L.trigger_re.search(body, x.start, x.end)
-                                or any(rx.search(body, x.start, x.end) for rx, _ in L.gap_triggers))
         names += korean_names(body, L.names, skip + [(n.start, n.end) for n in names], country_words, deal_starts)
     recurs: dict[str, bool] = {}
     # a reference alias the context checks turned down (India's DOE) does not return as a new name
@@ -127,12 +127,26 @@ _CITED_BEFORE = re.compile(r"according to\s+(?:the\s+)?\Z", re.IGNORECASE)
 _PARTY_POSITION = re.compile(r"\b(?:with|to|from|between|by|and)\s+\Z")
 
 
+def _whole_word_hits(body: str, word: str) -> list[int]:
+    """Starts of ``word`` not glued to a Latin letter or digit (str.find: no regex per name)."""
+    hits = []
+    i = body.find(word)
+    while i >= 0:
+        j = i + len(word)
+        if not (i and _ASCII_ALNUM.match(body[i - 1])) and not (j < len(body) and _ASCII_ALNUM.match(body[j])):
+            hits.append(i)
+            i = body.find(word, j)  # as re.finditer: the next match starts after this one
+        else:
+            i = body.find(word, i + 1)
+    return hits
+
+
 def _recurs(body: str, n: Name) -> bool:
     """A name without a cue counts when it comes back later in the article and stands, once,
     where a party stands ("… to Tesla", "with X"); a short acronym needs a cue."""
     if len(n.text) < 3 or (n.text.isupper() and len(n.text) <= 4) or n.text.endswith("s") and n.text[:-1].isupper():
         return False
-    hits = [m.start() for m in re.finditer(r"(?<![A-Za-z0-9])" + re.escape(n.text) + r"(?![A-Za-z0-9])", body)]
+    hits = _whole_word_hits(body, n.text)
     return len(hits) >= 2 and any(_PARTY_POSITION.search(body[max(0, h - 12):h]) for h in hits)
 
 

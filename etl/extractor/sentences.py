@@ -57,6 +57,9 @@ def _add_sentence(body: str, s: int, e: int, para: int, out: list[_Sentence], L:
     text = body[s:e]
     cuts = ([m.start() for m in L.clause_en_re.finditer(text)] + [m.start() for m in L.clause_ko_re.finditer(text)]
             + [m.end() for m in L.clause_ko_conn_re.finditer(text)])
+    lead = L.clause_lead_re.match(text)
+    if lead:
+        cuts.append(lead.end())  # "Despite …, the government …": the opening phrase is a clause
     clauses = []
     prev = 0
     for c in sorted(set(cuts)):

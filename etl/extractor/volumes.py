@@ -24,7 +24,7 @@ _CONVERSION = re.compile(r"\A\s*(?:[(\[]|,\s*(?:or|i\.e\.)\s*|/\s*)\s*\Z")
 _BARE_DOLLAR = re.compile(r"\A(?:up to\s+|about\s+|nearly\s+)?\$")
 _MARKED_DOLLAR = re.compile(r"\A(?:up to\s+|about\s+)?(?:US|U\.S\.)\s?\$")
 _APPROX = re.compile(r"approx|about|around|roughly|some|약|대략|가량", re.IGNORECASE)
-_PER_UNIT_AFTER = re.compile(r"\A\s*(?:\([^)]{0,30}\)\s*)?(?:each|apiece|per share|a share|per unit|주당)", re.IGNORECASE)
+_PER_UNIT_AFTER = re.compile(r"\A\s*(?:\)\s*)?(?:\([^)]{0,30}\)\s*)?(?:each|apiece|per share|a share|per unit|주당)", re.IGNORECASE)
 _RANGE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s?(?:[-–~]|to)\s?(\d[\d,]*(?:\.\d+)?)")
 _COORD = re.compile(r"\A\s*(?:,|and|or|및|와|과|·|/|&|, and|, or)\s*\Z")
 
@@ -68,12 +68,54 @@ def _volumes_of_sentence(res: _Result, i: int, by_sent: dict[str, list[list[Any]
         if not q.per_year and _PER_YEAR_BEFORE.search(body, max(sent.start, q.start - 24), q.start):
             q = replace(q, per_year=True)  # "연간 안티모니 240톤", "annually some 5,000 t"
         low = _range_low(q)
+        context = _context_of(body, q, sent, by_sent, i, L)
         for mn in mins:
             if mn:
                 vol_minerals[i].append(mn)
-            res.volumes.append(_Volume(q, mn, i, pstart, pend, ptext))
+            res.volumes.append(_Volume(q, mn, i, pstart, pend, ptext, context=context))
             if low is not None:
-                res.volumes.append(_Volume(low, mn, i, pstart, pend, ptext))
+                res.volumes.append(_Volume(low, mn, i, pstart, pend, ptext, context=context))
+
+
+def _context_of(body: str, q: quantities.Quantity, sent: _Sentence, by_sent: dict[str, list[list[Any]]],
+                i: int, L: ExtractionLexicon) -> str | None:
+    """Why a mass or money figure describes the market, a resource or a plant, not a deal term
+    (None for a deal figure): extraction.yaml ``context_figures``."""
+    if q.measure not in ("mass", "money"):
+        return None
+    a, b = sent.clauses[_clause_of(sent, q.start)]
+    cue = _cue_before(body, q, a, by_sent, i, L.context_noun_re, L)
+    if cue:
+        return f"{cue!r} right before it: the market, a resource or a plant"
+    cue = _cue_before(body, q, a, by_sent, i, L.capacity_re, L)
+    plant_deal = any(a <= t[0] < b and t[2] in L.data["context_figures"]["capacity_deals"] for t in by_sent["t"][i])
+    if cue and not plant_deal:
+        return f"{cue!r} right before it: the capacity of a plant or project, not a deal term"
+    if not by_sent["t"][i] and not by_sent["p"][i] and q.measure == "mass":
+        m = L.forecast_re.search(body, sent.start, sent.end)
+        if m:
+            return f"a forecast ({m.group()!r}) in a sentence naming no deal and no party"
+    return None
+
+
+_CUE_GAP = re.compile(r"[^,.;:()\d]{0,24}\Z")
+
+
+def _cue_before(body: str, q: quantities.Quantity, a: int, by_sent: dict[str, list[list[Any]]], i: int,
+                rx: re.Pattern[str], L: ExtractionLexicon) -> str | None:
+    """The cue word ending a few words before the figure in its clause (not inside a name, no other
+    figure and no "대비"/"share of" between them)."""
+    lo = max(a, q.start - 40)
+    before = body[lo:q.start]
+    names = [(m.start - lo, m.end - lo) for m in by_sent["p"][i]]
+    cues = [m for m in rx.finditer(before) if not any(s < m.end() and m.start() < e for s, e in names)]
+    if not cues:
+        return None
+    gap = before[cues[-1].end():]
+    others = any(lo + cues[-1].end() <= o.start < q.start for o in by_sent["q"][i])
+    if _CUE_GAP.match(gap) and not others and not L.relative_re.search(gap):
+        return cues[-1].group().strip()
+    return None
 
 
 _GRADE_AFTER = re.compile(r"\s*(?:[A-Z][a-z]?\d?O\d?\b|[A-Z][a-z]?\d[A-Z]?\w*O\d\b|lithia|ppm|g/t|grade\b|TREO)")

@@ -49,6 +49,32 @@ def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
     return idx // 12, idx % 12 + 1
 
 
+_EN_DAY_WORDS = ["last", "this", "next", "coming", "this coming"]
+
+
+def _strings(x: Any) -> Iterable[str]:
+    if isinstance(x, Mapping):
+        for k, v in x.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(x, list):
+        for v in x:
+            yield from _strings(v)
+    elif isinstance(x, str) and x.strip():
+        yield x.strip()
+
+
+def _head_gate(sources: list[Any]) -> str:
+    """A lookahead on the first two letters of every word a period phrase may start with (or a
+    digit): each branch of the scanner is then tried only where one could match, which makes the
+    scan about twice as fast. Every word comes from the lists the patterns are built of."""
+    def cls(c: str) -> str:
+        return f"[{re.escape(c.lower())}{re.escape(c.upper())}]" if c.lower() != c.upper() else re.escape(c)
+
+    heads = {w.lower()[:2] for w in _strings(sources)}
+    return r"(?=\d|" + "|".join(sorted("".join(cls(c) for c in h) for h in heads)) + ")"
+
+
 class _PeriodGrammar:
     """Period phrase patterns built from the `periods` section of units.yaml."""
 
@@ -104,7 +130,7 @@ class _PeriodGrammar:
                 ("rely", f"(?:{role_en}\\s+)?(?P<rel>{alt(self.rel_years)})(?:\\s*{ksuf})?"),
                 ("relm", f"(?:{role_en}\\s+)?(?P<relm>{alt(self.rel_months)})(?:\\s*{ksuf})?"),
                 ("day", f"(?P<dw>{day_words})\\s*(?P<d>[1-9]|[12]\\d|3[01])\\s*일"),
-                ("wday", f"(?:(?P<dw>{alt(['last', 'this', 'next', 'coming', 'this coming'])}|"
+                ("wday", f"(?:(?P<dw>{alt(_EN_DAY_WORDS)}|"
                          f"{day_words})\\s+)?{wd}"),
             ]
             if not scan:  # too common in running text to scan for, fine as a whole phrase
@@ -114,8 +140,8 @@ class _PeriodGrammar:
         self.resolvers = [(kind, re.compile(rx, re.IGNORECASE)) for kind, rx in patterns(False)]
         plain = [re.sub(r"\(\?P<\w+>", "(?:", rx) for _, rx in patterns(True)]
         self.scanner = re.compile(
-            r"(?<![\w])(?:" + "|".join(f"(?:{rx})" for rx in plain) + r")(?![0-9])",
-            re.IGNORECASE)
+            r"(?<![\w])" + _head_gate([p, _EN_DAY_WORDS]) + r"(?:" + "|".join(f"(?:{rx})" for rx in plain)
+            + r")(?![0-9])", re.IGNORECASE)
 
     def resolve(self, phrase: str, article: date | None) -> Period:
         text = " ".join(phrase.split())
@@ -230,15 +256,18 @@ def resolve_period(phrase: str, article_date: date | None,
     return lex._periods.resolve(phrase, article_date)
 
 
-def find_periods(text: str, article_date: date | None,
-                 lexicon: UnitLexicon | None = None) -> list[tuple[int, int, Period]]:
-    """Period phrases in running text with their spans; unresolvable ones are skipped."""
+def find_periods(text: str, article_date: date | None, lexicon: UnitLexicon | None = None,
+                 spans: Iterable[tuple[int, int]] | None = None) -> list[tuple[int, int, Period]]:
+    """Period phrases in running text with their spans; unresolvable ones are skipped.
+    ``spans`` (start, end), in order: look only there (the scan is the costly part)."""
     lex = _lexicon(lexicon)
     out: list[tuple[int, int, Period]] = []
-    for m in lex._periods.scanner.finditer(text or ""):
-        try:
-            period = lex._periods.resolve(m.group(), article_date)
-        except ValueError:
-            continue
-        out.append((m.start(), m.end(), Period(period.start, period.end, m.group())))
+    text = text or ""
+    for a, b in spans if spans is not None else [(0, len(text))]:
+        for m in lex._periods.scanner.finditer(text, a, b):
+            try:
+                period = lex._periods.resolve(m.group(), article_date)
+            except ValueError:
+                continue
+            out.append((m.start(), m.end(), Period(period.start, period.end, m.group())))
     return out

@@ -8,16 +8,19 @@ articles are summed before dividing):
 parties
     Gold: the canonical party ids (reference/parties.yaml) of the curated ``parties`` list, of
     every agreement's parties and of the claims' subjects. Predicted: the ids of every party the
-    extractor reports (an organisation found only by pattern counts with its own id, so it
-    can only be a false positive). Compared as sets.
+    extractor reports, parties of its deals and parties only mentioned alike (the curated list
+    holds both; an organisation found only by pattern counts with its own id, so it can only be
+    a false positive). Compared as sets.
 minerals
     Gold: the mineral slugs the curated file attaches to facts (agreement minerals, volume and
     claim minerals). Predicted: the extractor's top-level ``minerals`` (the minerals of its
-    agreements and volumes; a mineral merely mentioned in passing is not a fact). Sets.
+    agreements and volumes) and those of its context figures; a mineral merely mentioned in
+    passing is not a fact. Sets.
 volumes
     Gold: every curated figure, agreement volumes and claims, as the key
-    (mineral, unit, quantity). Predicted: the extractor's volumes, same key. Sets: a figure
-    repeated in one article is one fact.
+    (mineral, unit, quantity). Predicted: the extractor's volumes and its context figures (the
+    curated claims are figures of that kind), same key, one per mineral of the figure. Sets: a figure repeated in one article
+    is one fact.
 agreements
     Gold: the curated agreements. A predicted agreement may match a curated one when (a) they
     have the same kind and share at least one party (canonical id), or (b) their evidence
@@ -151,7 +154,7 @@ def evaluate_article(article_id: str, meta: dict[str, Any], body: str, curated: 
     agreements = [a for a in curated.get("agreements") or [] if isinstance(a, dict)]
     claims = [c for c in curated.get("claims") or [] if isinstance(c, dict)]
     gold_p = _gold_parties(curated, agreements, claims, party_id)
-    pred_p = {p.get("id") or "unknown:" + str(p["name"]) for p in out["parties"]}
+    pred_p = {p.get("id") or "unknown:" + str(p["name"]) for p in [*out["parties"], *out["mentioned_parties"]]}
 
     gold_m: set[str] = set()
     gold_v: set[tuple[Any, ...]] = set()
@@ -163,8 +166,9 @@ def evaluate_article(article_id: str, meta: dict[str, Any], body: str, curated: 
     for c in claims:
         gold_v.add((mineral_id(c.get("mineral")), c.get("unit"), _qty(c.get("quantity"))))
     gold_m |= {v[0] for v in gold_v if v[0]}
-    pred_m = set(out["minerals"])
-    pred_v = {(v["mineral"], v["unit"], _qty(v["quantity"])) for v in out["volumes"]}
+    figures = [*out["volumes"], *out["context_figures"]]
+    pred_m = set(out["minerals"]) | {m for v in out["context_figures"] for m in v["minerals"]}
+    pred_v = {(m, v["unit"], _qty(v["quantity"])) for v in figures for m in v["minerals"] or [None]}
 
     gold_a = []
     for a in agreements:
