@@ -75,6 +75,13 @@ def _head_gate(sources: list[Any]) -> str:
     return r"(?=\d|" + "|".join(sorted("".join(cls(c) for c in h) for h in heads)) + ")"
 
 
+def _alt_words(ws: Iterable[str], cs_title: bool = False) -> str:
+    forms = [str(w) for w in ws]
+    if cs_title:  # in running text only "May" (not "may") is a month
+        return _alt((f, f"(?-i:{_form_re(f.title())})") for f in forms)
+    return _alt((f, _form_re(f)) for f in forms)
+
+
 class _PeriodGrammar:
     """Period phrase patterns built from the `periods` section of units.yaml."""
 
@@ -89,12 +96,16 @@ class _PeriodGrammar:
         self.until_words = {_norm(w) for w in [*p["until_words"], *p["until_suffixes"]]}
         self.past_words = {_norm(w) for w in p["past_day_words"]}
 
-        def alt(ws: Iterable[str], cs_title: bool = False) -> str:
-            forms = [str(w) for w in ws]
-            if cs_title:  # in running text only "May" (not "may") is a month
-                return _alt((f, f"(?-i:{_form_re(f.title())})") for f in forms)
-            return _alt((f, _form_re(f)) for f in forms)
+        self.resolvers = [(kind, re.compile(rx, re.IGNORECASE)) for kind, rx in self._patterns(p, False)]
+        plain = [re.sub(r"\(\?P<\w+>", "(?:", rx) for _, rx in self._patterns(p, True)]
+        self.scanner = re.compile(
+            r"(?<![\w])" + _head_gate([p, _EN_DAY_WORDS]) + r"(?:" + "|".join(f"(?:{rx})" for rx in plain)
+            + r")(?![0-9])", re.IGNORECASE)
 
+    def _patterns(self, p: Mapping[str, Any], scan: bool) -> list[tuple[str, str]]:
+        """(kind, regex) per period phrase form; `scan`: the forms safe to look for in running text."""
+        alt = _alt_words
+        en_words = self.en_words
         y1, y2 = f"(?P<y1>{_YEAR})", f"(?P<y2>{_YEAR})"
         kmonth = r"(?P<m>1[0-2]|0?[1-9])\s*월"
         role_en = (f"(?:(?P<fr>{alt(p['from_words'])})|(?P<un>{alt(p['until_words'])})"
@@ -111,37 +122,30 @@ class _PeriodGrammar:
         wd_en = [w for w in self.weekdays if w.isascii()]
         wd_ko = [w for w in self.weekdays if not w.isascii()]
 
-        def patterns(scan: bool) -> list[tuple[str, str]]:
-            mn = f"(?P<mn>{alt(self.months, cs_title=scan)})\\.?"
-            wd = f"(?P<wd>{alt(wd_en, cs_title=scan)}|{alt(wd_ko)})"
-            out = [
-                ("range", f"(?:{alt(p['range_starts'])}\\s+)?{y1}\\s*년?\\s*"
-                          f"(?:{join}|부터)\\s*{y2}\\s*(?:년)?(?:\\s*까지)?"),
-                ("ym", f"{y1}\\s*년\\s*{kmonth}(?:\\s*{ksuf})?"),
-                ("ym", f"(?:{role_en}\\s+)?{mn}\\s*,?\\s+{y1}"),
-                ("year", f"{y1}\\s*년(?:\\s*{ksuf})?"),
-                ("year", f"{role_en}\\s+{y1}"),
-                ("month", f"{kmonth}(?:\\s*{ksuf})?"),
-                ("month", f"{role_en}\\s+{mn}"),
-                ("dur", f"(?:{alt(p['duration_words'])})\\s+(?:{dur_next}\\s+)?(?:{num}[\\s-]+)?"
-                        f"(?P<du>{dur_noun})"),
-                ("dur", f"(?:{kdur_pre}\\s*)?(?P<kn>\\d{{1,2}})\\s*년\\s*(?:{kdur_suf})"),
-                ("dur", f"{kdur_pre}\\s*(?P<kn>\\d{{1,2}})\\s*년"),
-                ("rely", f"(?:{role_en}\\s+)?(?P<rel>{alt(self.rel_years)})(?:\\s*{ksuf})?"),
-                ("relm", f"(?:{role_en}\\s+)?(?P<relm>{alt(self.rel_months)})(?:\\s*{ksuf})?"),
-                ("day", f"(?P<dw>{day_words})\\s*(?P<d>[1-9]|[12]\\d|3[01])\\s*일"),
-                ("wday", f"(?:(?P<dw>{alt(_EN_DAY_WORDS)}|"
-                         f"{day_words})\\s+)?{wd}"),
-            ]
-            if not scan:  # too common in running text to scan for, fine as a whole phrase
-                out += [("year", y1), ("day", r"(?P<d>[1-9]|[12]\d|3[01])\s*일")]
-            return out
-
-        self.resolvers = [(kind, re.compile(rx, re.IGNORECASE)) for kind, rx in patterns(False)]
-        plain = [re.sub(r"\(\?P<\w+>", "(?:", rx) for _, rx in patterns(True)]
-        self.scanner = re.compile(
-            r"(?<![\w])" + _head_gate([p, _EN_DAY_WORDS]) + r"(?:" + "|".join(f"(?:{rx})" for rx in plain)
-            + r")(?![0-9])", re.IGNORECASE)
+        mn = f"(?P<mn>{alt(self.months, cs_title=scan)})\\.?"
+        wd = f"(?P<wd>{alt(wd_en, cs_title=scan)}|{alt(wd_ko)})"
+        out = [
+            ("range", f"(?:{alt(p['range_starts'])}\\s+)?{y1}\\s*년?\\s*"
+                      f"(?:{join}|부터)\\s*{y2}\\s*(?:년)?(?:\\s*까지)?"),
+            ("ym", f"{y1}\\s*년\\s*{kmonth}(?:\\s*{ksuf})?"),
+            ("ym", f"(?:{role_en}\\s+)?{mn}\\s*,?\\s+{y1}"),
+            ("year", f"{y1}\\s*년(?:\\s*{ksuf})?"),
+            ("year", f"{role_en}\\s+{y1}"),
+            ("month", f"{kmonth}(?:\\s*{ksuf})?"),
+            ("month", f"{role_en}\\s+{mn}"),
+            ("dur", f"(?:{alt(p['duration_words'])})\\s+(?:{dur_next}\\s+)?(?:{num}[\\s-]+)?"
+                    f"(?P<du>{dur_noun})"),
+            ("dur", f"(?:{kdur_pre}\\s*)?(?P<kn>\\d{{1,2}})\\s*년\\s*(?:{kdur_suf})"),
+            ("dur", f"{kdur_pre}\\s*(?P<kn>\\d{{1,2}})\\s*년"),
+            ("rely", f"(?:{role_en}\\s+)?(?P<rel>{alt(self.rel_years)})(?:\\s*{ksuf})?"),
+            ("relm", f"(?:{role_en}\\s+)?(?P<relm>{alt(self.rel_months)})(?:\\s*{ksuf})?"),
+            ("day", f"(?P<dw>{day_words})\\s*(?P<d>[1-9]|[12]\\d|3[01])\\s*일"),
+            ("wday", f"(?:(?P<dw>{alt(_EN_DAY_WORDS)}|"
+                     f"{day_words})\\s+)?{wd}"),
+        ]
+        if not scan:  # too common in running text to scan for, fine as a whole phrase
+            out += [("year", y1), ("day", r"(?P<d>[1-9]|[12]\d|3[01])\s*일")]
+        return out
 
     def resolve(self, phrase: str, article: date | None) -> Period:
         text = " ".join(phrase.split())
