@@ -36,6 +36,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from etl.extractor.evaluation.gold import max_matching
 from etl.extractor.output import extract_article
 from etl.sources.seeds import read_seeds
 from etl.transform.lexicon import build_lexicon
@@ -109,26 +110,6 @@ def _qty(value: Any) -> Decimal | None:
         return Decimal(str(value).replace(",", "")).normalize()
     except (InvalidOperation, ValueError):
         return None
-
-
-def max_matching(n_pred: int, n_gold: int, ok: Callable[[int, int], bool]) -> list[tuple[int, int]]:
-    """Maximum bipartite matching (augmenting paths; the sets are small)."""
-    adj = [[g for g in range(n_gold) if ok(p, g)] for p in range(n_pred)]
-    match_gold: dict[int, int] = {}
-
-    def augment(p: int, seen: set[int]) -> bool:
-        for g in adj[p]:
-            if g in seen:
-                continue
-            seen.add(g)
-            if g not in match_gold or augment(match_gold[g], seen):
-                match_gold[g] = p
-                return True
-        return False
-
-    for p in range(n_pred):
-        augment(p, set())
-    return sorted((p, g) for g, p in match_gold.items())
 
 
 def _spans(body: str, quote: Any) -> tuple[int, int] | None:
